@@ -1,0 +1,19 @@
+#pragma once
+// The subcommands. Each returns the process exit code (app/cli.h ExitCode) and never throws:
+// problems are reported on stderr (logs) and, for `run`, in the run report.
+
+#include "app/options.h"
+
+namespace etl::app {
+
+// Offline: parse and check the spec; never connects. Problems on stderr as
+// "file:line:col: error: key.path: reason"; "<file>: OK (N tables)" on stdout.
+int RunValidate(const ValidateOptions& options, const GlobalOptions& global);
+
+// Read-only: connects to both sides, measures each selected table and prints its plan.
+int RunPlan(const PlanOptions& options, const GlobalOptions& global);
+
+// Loads the selected tables.
+int RunRun(const RunOptions& options, const GlobalOptions& global);
+
+}  // namespace etl::app

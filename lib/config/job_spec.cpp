@@ -1,0 +1,89 @@
+#include "config/job_spec.h"
+
+namespace etl::config {
+
+const char* ToString(Strategy s) {
+  switch (s) {
+    case Strategy::kAuto:
+      return "auto";
+    case Strategy::kStandard:
+      return "standard";
+    case Strategy::kStreaming:
+      return "streaming";
+    case Strategy::kCopyCsv:
+      return "copy_csv";
+    case Strategy::kParallel:
+      return "parallel";
+  }
+  return "?";
+}
+
+const char* ToString(ExtractionStrategy s) {
+  switch (s) {
+    case ExtractionStrategy::kFull:
+      return "full";
+    case ExtractionStrategy::kIncremental:
+      return "incremental";
+  }
+  return "?";
+}
+
+const char* ToString(CopyFormat f) {
+  switch (f) {
+    case CopyFormat::kCsv:
+      return "csv";
+    case CopyFormat::kText:
+      return "text";
+    case CopyFormat::kBinary:
+      return "binary";
+  }
+  return "?";
+}
+
+const char* ToString(Chunking c) {
+  switch (c) {
+    case Chunking::kAuto:
+      return "auto";
+    case Chunking::kRange:
+      return "range";
+    case Chunking::kKeyset:
+      return "keyset";
+    case Chunking::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+const char* ToString(OnBadRow o) {
+  switch (o) {
+    case OnBadRow::kFail:
+      return "fail";
+    case OnBadRow::kReject:
+      return "reject";
+  }
+  return "?";
+}
+
+std::optional<Strategy> ParseStrategy(const std::string& s) {
+  for (const Strategy v : {Strategy::kAuto, Strategy::kStandard, Strategy::kStreaming,
+                           Strategy::kCopyCsv, Strategy::kParallel}) {
+    if (s == ToString(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<Chunking> ParseChunking(const std::string& s) {
+  for (const Chunking v : {Chunking::kAuto, Chunking::kRange, Chunking::kKeyset, Chunking::kNone}) {
+    if (s == ToString(v)) return v;
+  }
+  return std::nullopt;
+}
+
+const TableSpec* JobSpec::FindTable(const std::string& table_name) const {
+  for (const TableSpec& t : tables) {
+    if (t.name == table_name) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace etl::config

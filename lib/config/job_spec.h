@@ -1,0 +1,158 @@
+#pragma once
+// The typed model of a job spec (see docs/job-spec.md and ../shared/spec/job-spec.md).
+//
+// A JobSpec is produced only by LoadJobSpec() (config/job_loader.h), which has already
+// interpolated ${VAR}s and validated every field, so code that receives a JobSpec may rely on:
+//   - every enumeration holding one of its listed values,
+//   - every range rule of the contract holding (e.g. 1 <= parallel_chunks <= 16),
+//   - tables being non-empty and in the order the spec lists them.
+// Secrets are never stored here: `password_env` names an environment variable that is read
+// only when a connection is opened (see ResolvePassword()).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace etl::config {
+
+enum class Strategy { kAuto, kStandard, kStreaming, kCopyCsv, kParallel };
+enum class ExtractionStrategy { kFull, kIncremental };
+enum class CopyFormat { kCsv, kText, kBinary };
+enum class Chunking { kAuto, kRange, kKeyset, kNone };
+enum class OnBadRow { kFail, kReject };
+
+// Canonical spellings, as written in YAML and printed in plans and reports.
+const char* ToString(Strategy s);
+const char* ToString(ExtractionStrategy s);
+const char* ToString(CopyFormat f);
+const char* ToString(Chunking c);
+const char* ToString(OnBadRow o);
+std::optional<Strategy> ParseStrategy(const std::string& s);
+std::optional<Chunking> ParseChunking(const std::string& s);
+
+// An ordered list of `name: value` session settings (YAML order is kept: it is the SET order).
+using SessionSettings = std::vector<std::pair<std::string, std::string>>;
+
+struct SourceSpec {  // MySQL / MariaDB
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user;
+  std::string password_env;                // name of the variable holding the password
+  std::optional<std::string> password;     // inline password (warned about by validate)
+  std::string database;
+  std::string ssl_mode = "preferred";      // disabled|preferred|required|verify_ca|verify_identity
+  SessionSettings session;
+};
+
+struct TargetSpec {  // PostgreSQL
+  std::string host = "127.0.0.1";
+  int port = 5432;
+  std::string user;
+  std::string password_env;
+  std::optional<std::string> password;
+  std::string database;
+  std::string schema = "public";
+  std::string sslmode = "prefer";          // libpq sslmode values
+  SessionSettings session;
+};
+
+struct PoolSpec {
+  int size = 4;
+  int timeout_s = 300;
+};
+
+struct PipelineSpec {
+  bool enable_optimizations = true;
+  bool benchmark = false;
+  int parallel_tables = 1;
+  std::string reject_dir = "./rejects";
+  PoolSpec pool;
+};
+
+struct PerformanceRules {
+  double copy_csv_threshold_mb = 200;
+  double streaming_threshold_mb = 50;
+  std::int64_t parallel_threshold_rows = 100000;
+};
+
+struct SparseDetection {
+  bool enabled = true;
+  double efficiency_threshold = 0.10;
+  std::int64_t min_chunk_size_check = 1000;
+  int consecutive_sparse_limit = 2;
+};
+struct AdaptiveScaling {
+  bool enabled = true;
+  double max_scale_factor = 10;
+  std::int64_t max_chunk_size = 500000;
+};
+struct Accumulation {
+  bool enabled = true;
+  std::int64_t min_batch_size = 50000;
+  std::int64_t max_batch_size = 200000;
+  std::int64_t max_memory_mb = 512;
+};
+struct SparseMonitoring {
+  bool log_efficiency_metrics = true;
+  bool alert_on_sparse_detection = true;
+  bool track_performance_gains = true;
+};
+struct SparseSequenceOptimization {
+  bool enabled = true;  // false turns off every sub-block
+  SparseDetection detection;
+  AdaptiveScaling adaptive_scaling;
+  Accumulation accumulation;
+  SparseMonitoring monitoring;
+
+  // Effective switches: a sub-block is on only when the whole block is on too.
+  bool detection_on() const { return enabled && detection.enabled; }
+  bool adaptive_on() const { return enabled && adaptive_scaling.enabled; }
+  bool accumulation_on() const { return enabled && accumulation.enabled; }
+};
+
+struct TablePerformance {
+  Strategy strategy = Strategy::kAuto;
+  int parallel_chunks = 4;
+  CopyFormat copy_format = CopyFormat::kCsv;
+  Chunking chunking = Chunking::kAuto;
+  std::int64_t bulk_insert_buffer_bytes = 256LL * 1024 * 1024;
+  bool use_optimized_connections = true;
+};
+
+struct TableSpec {
+  std::string name;          // the key under `tables:`
+  std::string source_table;  // defaults to name
+  std::string target_table;  // defaults to name
+  std::optional<double> estimated_size_mb;
+  std::int64_t batch_size = 0;  // required
+  ExtractionStrategy extraction_strategy = ExtractionStrategy::kFull;
+  std::vector<std::string> incremental_columns;
+  std::vector<std::string> primary_key;  // empty: read from MySQL
+  std::optional<std::string> where;      // MySQL syntax, passed through as a filter
+  std::optional<bool> benchmark;         // overrides pipeline.benchmark
+  OnBadRow on_bad_row = OnBadRow::kFail;
+  std::map<std::string, std::string> column_types;  // column -> PostgreSQL type
+  TablePerformance performance;
+  std::vector<std::string> post_load;
+
+  // Where in which file this table was defined, for error messages ("tables.yml:12:3").
+  std::string location;
+};
+
+struct JobSpec {
+  std::string path;  // the job file as given on the command line
+  std::string name;  // file stem, used as the report's `job` and the lock name
+  int version = 1;
+  SourceSpec source;
+  TargetSpec target;
+  PipelineSpec pipeline;
+  PerformanceRules performance_rules;
+  SparseSequenceOptimization sparse;
+  std::vector<TableSpec> tables;
+
+  const TableSpec* FindTable(const std::string& name) const;
+};
+
+}  // namespace etl::config

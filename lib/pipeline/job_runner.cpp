@@ -1,0 +1,46 @@
+#include "pipeline/job_runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "pipeline/connection_budget.h"
+#include "pipeline/table_load.h"
+
+namespace etl::pipeline {
+
+void RunJob(const RunRequest& request, report::RunReport& report) {
+  const auto& job = *request.job;
+  ConnectionBudget mysql_budget(job.pipeline.pool.size, job.pipeline.pool.timeout_s);
+  ConnectionBudget pg_budget(job.pipeline.pool.size, job.pipeline.pool.timeout_s);
+  LoadContext ctx;
+  ctx.job = &job;
+  ctx.env = request.env;
+  ctx.full = request.full;
+  ctx.strategy = request.strategy;
+  ctx.benchmark = request.benchmark;
+  ctx.progress = request.progress;
+  ctx.mysql_budget = &mysql_budget;
+  ctx.pg_budget = &pg_budget;
+
+  report.tables.assign(request.tables.size(), report::TableReport{});
+  if (request.tables.empty()) {
+    report.finished_at = report::NowIso8601();
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < request.tables.size(); i = next++) {
+      report.tables[i] = LoadTable(ctx, *request.tables[i]);
+    }
+  };
+  const std::size_t threads = std::clamp<std::size_t>(
+      static_cast<std::size_t>(job.pipeline.parallel_tables), 1, request.tables.size());
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  report.finished_at = report::NowIso8601();
+}
+
+}  // namespace etl::pipeline

@@ -1,0 +1,28 @@
+#pragma once
+// Running a job: the selected tables, `pipeline.parallel_tables` at a time, each all or
+// nothing (pipeline/table_load.h), collected into one RunReport. A failed table does not stop
+// the others.
+
+#include <optional>
+#include <vector>
+
+#include "config/job_loader.h"
+#include "config/job_spec.h"
+#include "report/run_report.h"
+
+namespace etl::pipeline {
+
+struct RunRequest {
+  const config::JobSpec* job = nullptr;
+  std::vector<const config::TableSpec*> tables;
+  config::EnvLookup env;
+  bool full = false;
+  std::optional<config::Strategy> strategy;
+  bool benchmark = false;
+  bool progress = false;
+};
+
+// Fills report.tables (in spec order) and finished_at; started_at is the caller's.
+void RunJob(const RunRequest& request, report::RunReport& report);
+
+}  // namespace etl::pipeline

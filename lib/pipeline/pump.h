@@ -1,0 +1,43 @@
+#pragma once
+// Pump: moves one read plan's rows from MySQL into one BatchSink.
+//
+// A reader thread (TableReader) streams RowBatches into a bounded queue; the calling thread
+// takes them, groups them into write batches (plan::AccumulationPolicy) and writes them. Bad
+// rows are handled per on_bad_row as they come. Any error on either side cancels both and is
+// rethrown here after the reader thread has stopped, so no thread outlives the call.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pipeline/bad_rows.h"
+#include "pipeline/batch_sink.h"
+#include "pipeline/table_reader.h"
+#include "plan/accumulation_policy.h"
+
+namespace etl::pipeline {
+
+struct BadRowPolicy {
+  config::OnBadRow mode = config::OnBadRow::kFail;
+  std::string table;                          // for messages
+  const std::vector<types::TargetColumn>* columns = nullptr;
+  std::vector<std::size_t> key_indexes;       // to name the row in messages
+  RejectFile* rejects = nullptr;              // required for kReject
+};
+
+struct PumpResult {
+  ReaderCounters reader;
+  std::int64_t rows_rejected = 0;
+};
+
+// `accumulation` null: accumulation is off, every chunk (query) is its own write batch.
+// Called about every two seconds with the rows written so far (progress display).
+using ProgressCallback = std::function<void(std::int64_t rows_written)>;
+
+PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
+                plan::ChunkSequencer* sequencer, BatchSink& sink,
+                plan::AccumulationPolicy* accumulation, const BadRowPolicy& bad_rows,
+                const ProgressCallback& progress = {});
+
+}  // namespace etl::pipeline

@@ -1,0 +1,529 @@
+#include "pipeline/table_load.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "pipeline/batch_sink.h"
+#include "pipeline/pump.h"
+#include "pipeline/table_planner.h"
+#include "plan/accumulation_policy.h"
+#include "plan/chunk_sequencer.h"
+#include "report/stopwatch.h"
+#include "sink/pg_quote.h"
+#include "sink/schema_manager.h"
+#include "sink/state_store.h"
+#include "sink/table_swap.h"
+#include "source/mysql_quote.h"
+#include "source/table_stats.h"
+
+namespace etl::pipeline {
+namespace {
+
+using config::Strategy;
+
+// Everything one table load accumulates, whatever the strategy.
+struct LoadTotals {
+  std::int64_t rows_read = 0;
+  std::int64_t rows_written = 0;
+  std::int64_t rows_rejected = 0;
+  std::int64_t bytes = 0;
+  std::int64_t queries = 0;
+  std::int64_t chunks = 0;
+  std::int64_t batches = 0;
+  double read_seconds = 0;
+  double process_seconds = 0;
+  double write_seconds = 0;
+
+  void Add(const PumpResult& pump, const SinkCounters& sink) {
+    rows_read += pump.reader.rows;
+    rows_rejected += pump.rows_rejected;
+    queries += pump.reader.queries;
+    chunks += pump.reader.chunks;
+    read_seconds += pump.reader.read_seconds;
+    rows_written += sink.rows_written;
+    bytes += sink.bytes;
+    batches += sink.batches;
+    process_seconds += sink.process_seconds;
+    write_seconds += sink.write_seconds;
+  }
+};
+
+// The pair of connections one reader/writer needs, each holding a pool slot.
+struct Session {
+  ConnectionBudget::Slot mysql_slot;
+  std::optional<source::MySqlConnection> mysql;
+  ConnectionBudget::Slot pg_slot;
+  std::optional<sink::PgConnection> pg;
+};
+
+Session OpenSession(const LoadContext& ctx, const config::TableSpec& table,
+                    const std::string& who) {
+  Session s;
+  s.mysql_slot = ctx.mysql_budget->Acquire(who);
+  s.mysql.emplace(source::Connect(ctx.job->source, ctx.env));
+  s.pg_slot = ctx.pg_budget->Acquire(who);
+  s.pg.emplace(sink::Connect(ctx.job->target, ctx.env,
+                             table.performance.use_optimized_connections));
+  return s;
+}
+
+void BeginSnapshot(source::MySqlConnection& mysql) {
+  mysql.Exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+}
+
+std::vector<std::size_t> IndexesOf(const std::vector<types::TargetColumn>& columns,
+                                   const std::vector<std::string>& names) {
+  std::vector<std::size_t> out;
+  for (const auto& n : names) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name == n) out.push_back(i);
+    }
+  }
+  return out;
+}
+
+// The largest cursor value at the start of the run: rows past it wait for the next run.
+std::optional<std::vector<std::string>> HighMark(source::MySqlConnection& mysql,
+                                                 const config::JobSpec& job,
+                                                 const config::TableSpec& table,
+                                                 const std::vector<std::string>& cursor) {
+  std::string cols;
+  std::string order;
+  for (const auto& c : cursor) {
+    cols += (cols.empty() ? "" : ", ") + source::QuoteIdent(c);
+    order += (order.empty() ? "" : ", ") + source::QuoteIdent(c) + " DESC";
+  }
+  std::string sql = fmt::format("SELECT {} FROM {}", cols,
+                                source::QuoteQualified(job.source.database, table.source_table));
+  if (table.where) sql += " WHERE (" + *table.where + "\n)";
+  sql += " ORDER BY " + order + " LIMIT 1";
+  const auto rows = mysql.Query(sql);
+  if (rows.empty()) return std::nullopt;
+  std::vector<std::string> values;
+  for (const auto& v : rows[0]) {
+    if (!v) {
+      throw std::runtime_error(fmt::format(
+          "table {}: an incremental cursor column is NULL in the newest row; incremental "
+          "columns must be NOT NULL",
+          table.name));
+    }
+    values.push_back(*v);
+  }
+  return values;
+}
+
+std::string UpsertFromStage(const std::string& schema, const std::string& target,
+                            const std::string& stage_qualified,
+                            const std::vector<types::TargetColumn>& columns,
+                            const std::vector<std::string>& key,
+                            const std::vector<std::string>& cursor) {
+  std::vector<std::string> names;
+  for (const auto& c : columns) names.push_back(c.name);
+  std::string set;
+  for (const auto& c : columns) {
+    if (std::find(key.begin(), key.end(), c.name) != key.end()) continue;
+    set += (set.empty() ? "" : ", ") + sink::QuoteIdent(c.name) + " = EXCLUDED." +
+           sink::QuoteIdent(c.name);
+  }
+  // DISTINCT ON keeps one row per key (the newest by cursor) so the upsert never touches a row
+  // twice in one statement.
+  std::string order = sink::QuoteIdentList(key);
+  for (const auto& c : cursor) {
+    if (std::find(key.begin(), key.end(), c) == key.end()) {
+      order += ", " + sink::QuoteIdent(c) + " DESC";
+    }
+  }
+  return fmt::format(
+      "INSERT INTO {} ({}) SELECT DISTINCT ON ({}) {} FROM {} ORDER BY {} ON CONFLICT ({}) {}",
+      sink::QualifiedName(schema, target), sink::QuoteIdentList(names),
+      sink::QuoteIdentList(key), sink::QuoteIdentList(names), stage_qualified, order,
+      sink::QuoteIdentList(key), set.empty() ? "DO NOTHING" : "DO UPDATE SET " + set);
+}
+
+std::string WatermarkJson(const std::vector<std::string>& values) {
+  return sink::JsonStringArray(values);
+}
+
+class TableLoad {
+ public:
+  TableLoad(const LoadContext& ctx, const config::TableSpec& table, report::TableReport& report)
+      : ctx_(ctx), job_(*ctx.job), table_(table), report_(report),
+        label_(fmt::format("{}.{}", job_.source.database, table.source_table)) {}
+
+  void Run() {
+    Session main = OpenSession(ctx_, table_, table_.name);
+    auto& mysql = *main.mysql;
+    auto& pg = *main.pg;
+    sink::EnsureSchema(pg, job_.target.schema);
+    sink::EnsureStateTable(pg, job_.target.schema);
+
+    BeginSnapshot(mysql);
+    plan_ = PlanTable(job_, table_, mysql, &pg, PlanOverrides{ctx_.strategy, ctx_.full});
+    report_.strategy = config::ToString(plan_.decision.strategy);
+    report_.strategy_reason = plan_.decision.reason;
+    report_.chunking = config::ToString(plan_.chunking.chunking);
+    if (!plan_.problem.empty()) throw std::runtime_error(plan_.problem);
+    spdlog::info("{}: {}", table_.name, FormatPlanLine(plan_));
+
+    const bool tracks_watermark =
+        table_.extraction_strategy == config::ExtractionStrategy::kIncremental;
+    if (tracks_watermark) high_mark_ = HighMark(mysql, job_, table_, plan_.cursor);
+    if (plan_.incremental) {
+      watermark_ = plan_.target.watermark;
+      resume_ = plan_.target.last_status == "early_terminated";
+    }
+    key_indexes_ = IndexesOf(plan_.columns, plan_.key);
+
+    if (job_.pipeline.reject_dir.size() > 0 && table_.on_bad_row == config::OnBadRow::kReject) {
+      rejects_ = std::make_unique<RejectFile>(job_.pipeline.reject_dir, table_.name);
+    }
+
+    if (plan_.decision.strategy == Strategy::kParallel) {
+      main.mysql.reset();  // workers open their own; keep the pool slot count honest
+      main.mysql_slot = {};
+      LoadParallel(pg);
+    } else {
+      LoadSingle(mysql, pg);
+    }
+    report_.rows_read = totals_.rows_read;
+    report_.rows_written = totals_.rows_written;
+    report_.rows_rejected = totals_.rows_rejected;
+    report_.bytes = totals_.bytes;
+    report_.queries = totals_.queries;
+    report_.chunks = totals_.chunks;
+    report_.batches = totals_.batches;
+    if (rejects_ && rejects_->count() > 0) {
+      spdlog::warn("{}: {} bad rows written to {}", table_.name, rejects_->count(),
+                   rejects_->path());
+    }
+    RunPostLoad(pg);
+  }
+
+  const LoadTotals& totals() const { return totals_; }
+
+ private:
+  ReadPlan BaseReadPlan() const {
+    ReadPlan rp;
+    rp.database = job_.source.database;
+    rp.table = table_.source_table;
+    rp.label = label_;
+    for (const auto& c : plan_.columns) rp.columns.push_back(c.name);
+    rp.where = table_.where;
+    rp.key = plan_.key;
+    rp.key_indexes = key_indexes_;
+    rp.batch_size = table_.batch_size;
+    rp.log_chunks = job_.sparse.enabled && job_.sparse.monitoring.log_efficiency_metrics;
+    rp.alert_on_sparse = job_.sparse.enabled && job_.sparse.monitoring.alert_on_sparse_detection;
+    if (plan_.incremental) {
+      rp.cursor = plan_.cursor;
+      rp.after = watermark_;
+      rp.upto = high_mark_;
+    }
+    return rp;
+  }
+
+  // Single integer key that is also the whole cursor: the sequencer can chunk, adapt and stop
+  // early. Otherwise generic keyset pages or one stream.
+  bool Sequenced() const {
+    if (!plan_.single_integer_key) return false;
+    if (plan_.chunking.chunking == config::Chunking::kNone) return false;
+    if (plan_.incremental) return plan_.cursor.size() == 1 && plan_.cursor[0] == plan_.key[0];
+    return true;
+  }
+
+  std::unique_ptr<plan::AccumulationPolicy> MakeAccumulation() const {
+    if (!job_.sparse.accumulation_on()) return nullptr;
+    config::Accumulation acc = job_.sparse.accumulation;
+    // bulk_insert_buffer caps the bytes of one write batch too.
+    const std::int64_t cap_mb = std::max<std::int64_t>(
+        1, table_.performance.bulk_insert_buffer_bytes / (1024 * 1024));
+    acc.max_memory_mb = std::min(acc.max_memory_mb, cap_mb);
+    return std::make_unique<plan::AccumulationPolicy>(acc, true);
+  }
+
+  std::unique_ptr<BatchSink> MakeSink(sink::PgConnection& pg, const std::string& schema,
+                                      const std::string& table, bool freeze) const {
+    const Strategy s = plan_.decision.strategy;
+    if (s == Strategy::kCopyCsv || s == Strategy::kParallel) {
+      return MakeCopySink(pg, schema, table, plan_.columns, table_.performance.copy_format,
+                          freeze);
+    }
+    return MakeInsertSink(pg, schema, table, plan_.columns, {});
+  }
+
+  BadRowPolicy BadRows() const {
+    BadRowPolicy b;
+    b.mode = table_.on_bad_row;
+    b.table = table_.name;
+    b.columns = &plan_.columns;
+    b.key_indexes = key_indexes_;
+    b.rejects = rejects_.get();
+    return b;
+  }
+
+  ProgressCallback Progress() const {
+    if (!ctx_.progress) return {};
+    auto watch = std::make_shared<report::Stopwatch>();
+    const std::string name = table_.name;
+    return [watch, name](std::int64_t rows) {
+      const double s = watch->Seconds();
+      spdlog::info("{}: {} rows written ({:.0f} rows/s)", name, rows, s > 0 ? rows / s : 0.0);
+    };
+  }
+
+  void LoadSingle(source::MySqlConnection& mysql, sink::PgConnection& pg) {
+    const std::string& schema = job_.target.schema;
+    const std::string& target = table_.target_table;
+    ReadPlan rp = BaseReadPlan();
+    std::optional<plan::ChunkSequencer> sequencer;
+    if (Sequenced()) {
+      rp.mode = ReadPlan::Mode::kSequenced;
+      plan::ChunkSequencerOptions o;
+      o.chunking = plan_.chunking.chunking;
+      o.batch_size = table_.batch_size;
+      o.sparse = job_.sparse;
+      o.incremental = plan_.incremental;
+      o.resume_after_early_stop = resume_;
+      o.keys.key_min = plan_.key_min;
+      o.keys.key_max = plan_.key_max;
+      if (plan_.incremental) {
+        if (watermark_) o.keys.start_after = std::stoll(watermark_->at(0));
+        o.keys.key_max = high_mark_ ? std::optional(std::stoll(high_mark_->at(0))) : std::nullopt;
+        rp.after.reset();  // the sequencer's bounds say the same, as integers
+        rp.upto.reset();
+      }
+      sequencer.emplace(o);
+    } else if (!plan_.key.empty() && plan_.chunking.chunking != config::Chunking::kNone &&
+               !plan_.incremental) {
+      rp.mode = ReadPlan::Mode::kKeyset;
+    } else {
+      rp.mode = ReadPlan::Mode::kStream;
+    }
+
+    sink::Transaction tx(pg);
+    bool created = false;
+    if (!plan_.target.table_exists) {
+      sink::CreateTable(pg, schema, target, plan_.columns);
+      created = true;
+    }
+    std::string write_schema = schema;
+    std::string write_table = target;
+    bool freeze = created;  // a table created in this transaction may take COPY FREEZE
+    bool staged = false;
+    if (!plan_.incremental) {
+      if (!created) pg.Exec("TRUNCATE " + sink::QualifiedName(schema, target));
+      freeze = true;  // created or truncated in this transaction: COPY may FREEZE
+    } else if (!created) {
+      if (!sink::HasPrimaryKeyOrUnique(pg, schema, target, plan_.key)) {
+        throw std::runtime_error(fmt::format(
+            "target {}.{} has no primary key or unique index on ({}), which incremental upserts "
+            "need",
+            schema, target, fmt::join(plan_.key, ", ")));
+      }
+      write_schema = "pg_temp";
+      write_table = sink::TruncateIdent("etl_stage_" + target);
+      pg.Exec(fmt::format("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP",
+                          sink::QuoteIdent(write_table), sink::QualifiedName(schema, target)));
+      staged = true;
+    }
+
+    auto sink = MakeSink(pg, write_schema, write_table, freeze);
+    spdlog::debug("{}: writing with {}", table_.name, sink->Describe());
+    auto accumulation = MakeAccumulation();
+    const PumpResult pump = Pump(mysql, rp, sequencer ? &*sequencer : nullptr, *sink,
+                                 accumulation.get(), BadRows(), Progress());
+    totals_.Add(pump, sink->counters());
+    sink.reset();
+
+    if (staged) {
+      pg.Exec(UpsertFromStage(schema, target, sink::QuoteIdent(write_table), plan_.columns,
+                              plan_.key, plan_.cursor));
+    }
+    if (created && !plan_.key.empty()) sink::AddPrimaryKey(pg, schema, target, plan_.key);
+
+    const bool early = sequencer && sequencer->early_terminated();
+    SaveState(pg, early, sequencer ? sequencer->watermark() : std::nullopt);
+    tx.Commit();
+    FillSequencerMetrics(sequencer ? &*sequencer : nullptr, early);
+  }
+
+  void SaveState(sink::PgConnection& pg, bool early, std::optional<std::int64_t> seq_watermark) {
+    const std::string status = early ? "early_terminated" : "ok";
+    std::vector<std::string> wm;
+    if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {
+      if (early && seq_watermark) {
+        wm = {std::to_string(*seq_watermark)};
+      } else if (high_mark_) {
+        wm = *high_mark_;
+      } else if (watermark_) {
+        wm = *watermark_;  // nothing in the source: keep where we were
+      }
+      if (!wm.empty()) report_.watermark = WatermarkJson(wm);
+    }
+    sink::WriteWatermark(pg, job_.target.schema, table_.name, wm, status, totals_.rows_written);
+  }
+
+  void FillSequencerMetrics(const plan::ChunkSequencer* seq, bool early) {
+    report_.status = early ? report::TableStatus::kEarlyTerminated : report::TableStatus::kOk;
+    if (seq != nullptr) {
+      report_.avg_chunk_efficiency = seq->avg_efficiency();
+      report_.sparse_detections = seq->sparse_detections();
+      report_.queries_saved =
+          job_.sparse.monitoring.track_performance_gains ? seq->queries_saved_vs_fixed() : 0;
+    } else {
+      report_.avg_chunk_efficiency = 1.0;
+    }
+  }
+
+  void LoadParallel(sink::PgConnection& pg) {
+    const std::string& schema = job_.target.schema;
+    const std::string& target = table_.target_table;
+    const int parts = table_.performance.parallel_chunks;
+    std::vector<std::int64_t> bounds;  // part i reads [bounds[i], bounds[i+1])
+    {
+      Session probe = OpenSession(ctx_, table_, table_.name + " (split planning)");
+      BeginSnapshot(*probe.mysql);
+      const auto stats = source::Measure(*probe.mysql, job_.source.database, table_.source_table,
+                                         plan_.key[0], table_.where);
+      if (!stats.key_min) {
+        spdlog::info("{}: source is empty", table_.name);
+      } else {
+        bounds.push_back(*stats.key_min);
+        for (auto s : source::KeySplitPoints(*probe.mysql, job_.source.database,
+                                             table_.source_table, plan_.key[0], table_.where,
+                                             parts)) {
+          if (s > bounds.back()) bounds.push_back(s);
+        }
+        bounds.push_back(*stats.key_max + 1);
+      }
+    }
+
+    const std::string stage = sink::StagingTableName(target);
+    sink::CreateStagingTable(pg, schema, target, stage, plan_.columns);
+    std::vector<std::exception_ptr> errors(bounds.empty() ? 0 : bounds.size() - 1);
+    std::mutex totals_mu;
+    std::vector<std::thread> workers;
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+      workers.emplace_back([&, i] {
+        try {
+          const std::string who = fmt::format("{} part {}/{}", table_.name, i + 1, errors.size());
+          Session s = OpenSession(ctx_, table_, who);
+          BeginSnapshot(*s.mysql);
+          ReadPlan rp = BaseReadPlan();
+          rp.mode = ReadPlan::Mode::kStream;
+          rp.label = fmt::format("{} [{}, {})", label_, bounds[i], bounds[i + 1]);
+          rp.key_range = std::make_pair(bounds[i], bounds[i + 1]);
+          rp.cursor.clear();  // parts are unordered streams; bounds come from after/upto
+          if (plan_.incremental) rp.cursor = plan_.cursor;
+          sink::Transaction tx(*s.pg);
+          auto sink = MakeSink(*s.pg, schema, stage, false);
+          auto accumulation = MakeAccumulation();
+          const PumpResult pump =
+              Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(), Progress());
+          tx.Commit();
+          std::lock_guard lock(totals_mu);
+          totals_.Add(pump, sink->counters());
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
+    for (auto& e : errors) {
+      if (e) {
+        try {
+          pg.Exec("DROP TABLE IF EXISTS " + sink::QualifiedName(schema, stage));
+        } catch (const std::exception& drop_error) {
+          spdlog::warn("{}: could not drop {}: {}", table_.name, stage, drop_error.what());
+        }
+        std::rethrow_exception(e);
+      }
+    }
+
+    if (!plan_.incremental) {
+      if (!plan_.key.empty()) sink::AddPrimaryKey(pg, schema, stage, plan_.key);
+      const auto method = sink::SwapIn(pg, schema, target, stage);
+      spdlog::debug("{}: staged parts swapped in ({})", table_.name, sink::ToString(method));
+      sink::Transaction tx(pg);
+      SaveState(pg, false, std::nullopt);
+      tx.Commit();
+    } else {
+      sink::Transaction tx(pg);
+      if (!plan_.target.table_exists) {
+        sink::CreateTable(pg, schema, target, plan_.columns);
+        sink::AddPrimaryKey(pg, schema, target, plan_.key);
+      } else if (!sink::HasPrimaryKeyOrUnique(pg, schema, target, plan_.key)) {
+        throw std::runtime_error(fmt::format(
+            "target {}.{} has no primary key or unique index on ({}), which incremental upserts "
+            "need",
+            schema, target, fmt::join(plan_.key, ", ")));
+      }
+      pg.Exec(UpsertFromStage(schema, target, sink::QualifiedName(schema, stage), plan_.columns,
+                              plan_.key, plan_.cursor));
+      pg.Exec("DROP TABLE " + sink::QualifiedName(schema, stage));
+      SaveState(pg, false, std::nullopt);
+      tx.Commit();
+    }
+    report_.status = report::TableStatus::kOk;
+    report_.avg_chunk_efficiency = 1.0;
+  }
+
+  void RunPostLoad(sink::PgConnection& pg) {
+    for (std::size_t i = 0; i < table_.post_load.size(); ++i) {
+      try {
+        pg.Exec(table_.post_load[i]);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format(
+            "post_load[{}] failed after the table's data committed (the data stays): {}", i,
+            e.what()));
+      }
+    }
+  }
+
+  const LoadContext& ctx_;
+  const config::JobSpec& job_;
+  const config::TableSpec& table_;
+  report::TableReport& report_;
+  std::string label_;
+  TablePlan plan_;
+  std::vector<std::size_t> key_indexes_;
+  std::optional<std::vector<std::string>> watermark_;
+  std::optional<std::vector<std::string>> high_mark_;
+  bool resume_ = false;
+  std::unique_ptr<RejectFile> rejects_;
+  LoadTotals totals_;
+};
+
+}  // namespace
+
+report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& table) {
+  report::TableReport r;
+  r.name = table.name;
+  report::Stopwatch watch;
+  TableLoad load(ctx, table, r);
+  try {
+    load.Run();
+  } catch (const std::exception& e) {
+    r.status = report::TableStatus::kFailed;
+    r.error = e.what();
+    r.watermark.reset();
+    spdlog::error("{}: failed: {}", table.name, e.what());
+  }
+  r.seconds = watch.Seconds();
+  r.peak_rss_mb = report::PeakRssMb();
+  const bool benchmark = ctx.benchmark || table.benchmark.value_or(ctx.job->pipeline.benchmark);
+  if (benchmark) {
+    const auto& t = load.totals();
+    r.phases = report::PhaseTimes{t.read_seconds, t.process_seconds, t.write_seconds, r.seconds};
+  }
+  return r;
+}
+
+}  // namespace etl::pipeline

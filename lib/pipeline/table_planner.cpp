@@ -1,0 +1,159 @@
+#include "pipeline/table_planner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sink/schema_manager.h"
+#include "sink/state_store.h"
+#include "source/table_stats.h"
+
+namespace etl::pipeline {
+namespace {
+
+bool IsIntegerType(const std::string& data_type) {
+  return data_type == "tinyint" || data_type == "smallint" || data_type == "mediumint" ||
+         data_type == "int" || data_type == "integer" || data_type == "bigint";
+}
+
+std::string Join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace
+
+std::string TablePlan::KeyDescription() const {
+  if (key.empty()) return "none";
+  if (key.size() == 1) {
+    const auto* col = source.FindColumn(key[0]);
+    return col ? fmt::format("{} {}", key[0], col->column_type) : key[0];
+  }
+  return "(" + Join(key, ", ") + ")";
+}
+
+TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
+                    source::MySqlConnection& mysql, sink::PgConnection* target,
+                    const PlanOverrides& overrides) {
+  TablePlan p;
+  p.spec = &table;
+  p.source = source::IntrospectIfExists(mysql, job.source.database, table.source_table);
+  if (!p.source.exists) {
+    p.problem = fmt::format("table {}.{} does not exist in MySQL", job.source.database,
+                            table.source_table);
+    return p;
+  }
+
+  // The key: the spec's primary_key wins; else the source's primary key.
+  p.key = table.primary_key.empty() ? p.source.primary_key : table.primary_key;
+  for (const auto& k : p.key) {
+    if (p.source.FindColumn(k) == nullptr) {
+      p.problem = fmt::format("primary_key column {} does not exist in {}.{}", k,
+                              job.source.database, table.source_table);
+      return p;
+    }
+  }
+  for (const auto& c : table.incremental_columns) {
+    if (p.source.FindColumn(c) == nullptr) {
+      p.problem = fmt::format("incremental column {} does not exist in {}.{}", c,
+                              job.source.database, table.source_table);
+      return p;
+    }
+  }
+  for (const auto& [c, type] : table.column_types) {
+    if (p.source.FindColumn(c) == nullptr) {
+      p.problem = fmt::format("column_types names column {}, which {}.{} does not have", c,
+                              job.source.database, table.source_table);
+      return p;
+    }
+  }
+  const bool key_is_int_column =
+      p.key.size() == 1 && IsIntegerType(p.source.FindColumn(p.key[0])->data_type);
+
+  const auto stats = source::Measure(mysql, job.source.database, table.source_table,
+                                     key_is_int_column ? std::optional(p.key[0]) : std::nullopt,
+                                     table.where);
+  p.measured_size_mb = stats.size_mb();
+  p.rows = stats.row_count;
+  p.single_integer_key = key_is_int_column && stats.key_unsupported.empty();
+  p.key_min = stats.key_min;
+  p.key_max = stats.key_max;
+
+  p.measure.measured_size_mb = p.measured_size_mb;
+  p.measure.rows = p.rows;
+  p.measure.single_integer_key = p.single_integer_key;
+  p.measure.key_description = p.KeyDescription();
+  p.decision = plan::ChooseStrategy(job, table, p.measure, overrides.strategy);
+  if (auto problem = plan::StrategyProblem(p.decision.strategy, p.measure); !problem.empty()) {
+    p.problem = problem;
+  }
+
+  p.incremental =
+      table.extraction_strategy == config::ExtractionStrategy::kIncremental && !overrides.full;
+  if (table.extraction_strategy == config::ExtractionStrategy::kIncremental) {
+    if (p.key.empty()) {
+      p.problem = "extraction_strategy incremental needs a primary key (the source has none; "
+                  "name one with primary_key)";
+    }
+    p.cursor = table.incremental_columns;
+    for (const auto& k : p.key) {
+      if (std::find(p.cursor.begin(), p.cursor.end(), k) == p.cursor.end()) p.cursor.push_back(k);
+    }
+  }
+
+  p.chunking = plan::ResolveChunking(table.performance.chunking, !p.key.empty(),
+                                     p.single_integer_key);
+  p.columns = types::MapColumns(p.source.columns, table.column_types);
+
+  if (target != nullptr) {
+    p.target.checked = true;
+    const std::string& schema = job.target.schema;
+    p.target.table_exists = sink::TableExists(*target, schema, table.target_table);
+    if (p.target.table_exists) {
+      const auto existing = sink::ReadTableColumns(*target, schema, table.target_table);
+      const auto compat = sink::CheckCompatible(*target, existing, p.columns);
+      for (const auto& e : compat.errors) {
+        p.target.differences.push_back(fmt::format("{}.{}: {}", schema, table.target_table, e));
+      }
+      if (!compat.ok() && p.problem.empty()) {
+        p.problem = fmt::format("target table {}.{} is not compatible: {}", schema,
+                                table.target_table, Join(compat.errors, "; "));
+      }
+    }
+    if (sink::TableExists(*target, schema, sink::kStateTableName)) {
+      if (auto state = sink::ReadState(*target, schema, table.name)) {
+        p.target.watermark = state->watermark;
+        p.target.last_status = state->status;
+      }
+    }
+  }
+  return p;
+}
+
+std::string FormatPlanLine(const TablePlan& p) {
+  const auto& t = *p.spec;
+  if (!p.source.exists) return fmt::format("{}: ERROR {}", t.name, p.problem);
+  std::string line = fmt::format(
+      "{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name,
+      p.decision.size_mb, p.decision.size_estimated ? " (estimated)" : "", p.rows,
+      p.KeyDescription(), config::ToString(p.decision.strategy), p.decision.reason,
+      config::ToString(p.chunking.chunking));
+  if (!p.chunking.reason.empty()) line += fmt::format(" ({})", p.chunking.reason);
+  if (t.extraction_strategy == config::ExtractionStrategy::kIncremental) {
+    if (!p.incremental) {
+      line += ", full reload (--full)";
+    } else if (p.target.watermark) {
+      line += fmt::format(", incremental after [{}]", Join(*p.target.watermark, ", "));
+    } else {
+      line += ", incremental (no watermark yet: everything)";
+    }
+  }
+  if (p.target.checked) {
+    line += p.target.table_exists ? ", target exists" : ", target will be created";
+  }
+  if (!p.problem.empty()) line += fmt::format("\n  ERROR {}: {}", t.name, p.problem);
+  return line;
+}
+
+}  // namespace etl::pipeline

@@ -1,0 +1,69 @@
+#pragma once
+// Planning one table: what `etl plan` prints and what `etl run` executes.
+//
+// PlanTable reads the source table's shape and size (read-only), maps its columns, picks the
+// strategy (plan/strategy.h) and the chunking (plan/chunk_resolution.h), and -- when a target
+// connection is given -- reads the target's state (does the table exist, is it compatible,
+// the saved watermark). It writes nothing on either side. Problems that stop the table from
+// loading (missing source table, parallel without an integer key, incompatible target) are
+// returned in `problem`, not thrown; connection and server errors are thrown.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/job_spec.h"
+#include "plan/chunk_resolution.h"
+#include "plan/strategy.h"
+#include "sink/pg_connection.h"
+#include "source/mysql_connection.h"
+#include "source/schema_introspector.h"
+#include "types/type_mapping.h"
+
+namespace etl::pipeline {
+
+struct TargetState {
+  bool checked = false;           // a target connection was available
+  bool schema_exists = false;
+  bool table_exists = false;
+  std::vector<std::string> differences;  // incompatibilities of an existing table
+  std::optional<std::vector<std::string>> watermark;  // saved cursor values
+  std::string last_status;                            // status of the previous run
+};
+
+struct TablePlan {
+  const config::TableSpec* spec = nullptr;
+  source::SourceTable source;
+  std::vector<std::string> key;        // spec primary_key, else the source's primary key
+  bool single_integer_key = false;
+  std::optional<std::int64_t> key_min;  // single integer key only
+  std::optional<std::int64_t> key_max;
+  double measured_size_mb = 0;
+  std::int64_t rows = 0;               // COUNT(*) with the table's where
+  plan::TableMeasure measure;
+  plan::StrategyDecision decision;
+  plan::ChunkingChoice chunking;
+  std::vector<types::TargetColumn> columns;
+  bool incremental = false;            // extraction incremental and not --full
+  std::vector<std::string> cursor;     // incremental: incremental_columns then key columns
+  TargetState target;
+  std::string problem;                 // non-empty: this table cannot be loaded as planned
+
+  std::string KeyDescription() const;  // "id int unsigned", "(a, b)", "none"
+};
+
+struct PlanOverrides {
+  std::optional<config::Strategy> strategy;  // --strategy
+  bool full = false;                         // --full
+};
+
+// REQUIRES: `table` belongs to `job`. `target` may be null (plan without target access).
+TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
+                    source::MySqlConnection& mysql, sink::PgConnection* target,
+                    const PlanOverrides& overrides);
+
+// One line per table for `etl plan`.
+std::string FormatPlanLine(const TablePlan& plan);
+
+}  // namespace etl::pipeline

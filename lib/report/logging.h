@@ -1,0 +1,19 @@
+#pragma once
+// Process-wide logging setup: everything goes to stderr (stdout carries only the human summary).
+//
+// Formats: "text" -> "2026-11-21 08:00:00.123 info  message"; "json" -> one JSON object per line
+// {"ts":"...","level":"info","msg":"..."} with the message escaped. Levels: trace debug info warn
+// error. ConfigureLogging returns false (and changes nothing) for an unknown level or format.
+
+#include <string>
+#include <string_view>
+
+namespace etl::report {
+
+bool ConfigureLogging(const std::string& level, const std::string& format);
+
+// Escapes `s` for use inside a JSON string literal (no surrounding quotes). Invalid UTF-8 bytes
+// are written as \u00XX so the output is always valid JSON.
+std::string JsonEscape(std::string_view s);
+
+}  // namespace etl::report

@@ -1,0 +1,69 @@
+#pragma once
+// The run report: what happened to each table, as the human summary (stdout) and as the
+// `--report-json` object whose fields the contract fixes (docs/run-report.md).
+//
+// TableReport is filled by the pipeline as a table loads; RunReport collects them. Rendering is
+// pure: ToJson/ToSummary never touch the outside world.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace etl::report {
+
+enum class TableStatus { kOk, kEarlyTerminated, kFailed, kSkipped };
+const char* ToString(TableStatus s);
+
+struct PhaseTimes {  // seconds, when benchmarking
+  double read = 0;
+  double process = 0;
+  double write = 0;
+  double total = 0;
+};
+
+struct TableReport {
+  std::string name;
+  TableStatus status = TableStatus::kSkipped;
+  std::string strategy;         // standard | streaming | copy_csv | parallel
+  std::string strategy_reason;
+  std::string chunking;         // range | keyset | none, with why (summary only)
+  std::int64_t rows_read = 0;
+  std::int64_t rows_written = 0;
+  std::int64_t rows_rejected = 0;  // on_bad_row: reject
+  std::int64_t bytes = 0;          // bytes sent to PostgreSQL
+  std::int64_t queries = 0;        // SELECTs issued against the source for data
+  std::int64_t chunks = 0;
+  std::int64_t batches = 0;        // write batches (COPY statements / INSERT groups)
+  double avg_chunk_efficiency = 0; // rows / key-range width over range chunks (1.0 otherwise)
+  std::int64_t sparse_detections = 0;
+  std::int64_t queries_saved = 0;  // vs fixed batch_size ranges over the same key span
+  std::optional<std::string> watermark;  // JSON array text, e.g. ["42"]
+  double seconds = 0;
+  double peak_rss_mb = 0;
+  std::string error;               // when failed
+  std::optional<PhaseTimes> phases;
+
+  double rows_per_second() const { return seconds > 0 ? rows_written / seconds : 0; }
+};
+
+struct RunReport {
+  std::string job;
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;
+  std::vector<TableReport> tables;
+
+  // "ok" when every table is ok/early_terminated/skipped, "failed" otherwise.
+  std::string status() const;
+  bool any_failed() const;
+};
+
+std::string NowIso8601();
+double PeakRssMb();  // of this process so far
+
+std::string ToJson(const RunReport& report);
+std::string ToSummary(const RunReport& report);
+// Writes ToJson(report) to `path` (atomically: temp file + rename). Returns "" or an error.
+std::string WriteJsonFile(const RunReport& report, const std::string& path);
+
+}  // namespace etl::report

@@ -1,0 +1,17 @@
+#pragma once
+// BadValue: a value PostgreSQL cannot hold, found while encoding or binding a row. The row is
+// not written; the pipeline applies the table's on_bad_row to it.
+
+#include <cstddef>
+#include <string>
+
+namespace etl::sink {
+
+struct BadValue {
+  std::size_t row = 0;     // row index within the batch being written
+  std::size_t column = 0;  // column index
+  std::string column_name;
+  std::string reason;      // e.g. "text contains a NUL byte (0x00)..."
+};
+
+}  // namespace etl::sink

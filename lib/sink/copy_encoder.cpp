@@ -1,0 +1,57 @@
+#include "sink/copy_encoder.h"
+
+#include "sink/copy_encoders.h"
+
+namespace etl::sink {
+
+CopyEncoder::~CopyEncoder() = default;
+
+std::unique_ptr<CopyEncoder> CopyEncoder::Create(config::CopyFormat format,
+                                                 const std::vector<types::TargetColumn>& columns) {
+  switch (format) {
+    case config::CopyFormat::kText:
+      return copy_internal::MakeTextEncoder(columns);
+    case config::CopyFormat::kCsv:
+      return copy_internal::MakeCsvEncoder(columns);
+    case config::CopyFormat::kBinary:
+      break;
+  }
+  for (const types::TargetColumn& c : columns) {
+    if (c.kind == types::ValueKind::kCast) {
+      auto csv = copy_internal::MakeCsvEncoder(columns);
+      csv->set_fallback_reason("column \"" + c.name + "\" has a column_types override (" +
+                               c.pg_type +
+                               ") whose binary format is unknown, so COPY uses csv instead");
+      return csv;
+    }
+  }
+  return copy_internal::MakeBinaryEncoder(columns);
+}
+
+std::string CopyEncoder::CopyOptions() const {
+  switch (format_) {
+    case config::CopyFormat::kText:
+      return "FORMAT text";
+    case config::CopyFormat::kBinary:
+      return "FORMAT binary";
+    case config::CopyFormat::kCsv:
+      break;
+  }
+  return "FORMAT csv";
+}
+
+namespace copy_internal {
+
+void AppendHex(std::string_view bytes, std::string& out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const std::size_t start = out.size();
+  out.resize(start + bytes.size() * 2);
+  char* p = out.data() + start;
+  for (unsigned char c : bytes) {
+    *p++ = kDigits[c >> 4];
+    *p++ = kDigits[c & 15];
+  }
+}
+
+}  // namespace copy_internal
+}  // namespace etl::sink

@@ -1,0 +1,96 @@
+#pragma once
+// MySqlConnection: one open session to the MySQL/MariaDB source, set up for extraction.
+//
+// Connect() opens the session and prepares it so that the bytes the text protocol sends are
+// the ones types/value_converter.h expects:
+//   SET NAMES utf8mb4                      text arrives as UTF-8 (4-byte characters included)
+//   SET SESSION time_zone = '+00:00'       TIMESTAMP values are read in UTC
+//   SET SESSION net_write_timeout = 600    a slow consumer does not break an unbuffered stream
+//   SET SESSION sql_mode = ''              no NO_BACKSLASH_ESCAPES / ANSI_QUOTES surprises for the
+//                                          SQL this layer builds; zero dates read and compare
+//                                          without errors ('0000-00-00' arrives as such)
+// and then every `source.session` entry as `SET SESSION name = value`, in spec order (a default
+// above is skipped when the spec sets the same variable). Names must be [A-Za-z_][A-Za-z0-9_]*;
+// values are sent unquoted when numeric, else as quoted string literals. REQUIRES: a session
+// sql_mode given by the spec must not contain NO_BACKSLASH_ESCAPES (source/mysql_quote.h).
+//
+// TLS: the connector (1.1.12 over libmariadb) ignores OPT_SSL_MODE, so ssl_mode is mapped onto
+// what libmariadb honours: disabled -> no TLS; preferred -> TLS when the server offers it
+// (sslEnforce), else plain; required -> as preferred, then the session must be encrypted
+// (Ssl_cipher set) or Connect fails; verify_ca / verify_identity -> sslVerify (TLS required,
+// server certificate AND host name checked: verify_ca is as strict as verify_identity).
+// Auto-reconnect is off: a lost connection is an error (MySqlError::IsConnectionError), never a
+// silent new session without the settings above.
+//
+// Errors are MySqlError (source/mysql_error.h) carrying the server's message, error code,
+// SQLSTATE and host:port/database; never the password.
+//
+// Thread safety: a MySqlConnection is used by one thread at a time. Connect() may be called
+// from several threads at once. While a RowReader (source/row_reader.h) streams from a
+// connection, no other statement may run on that connection.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/job_loader.h"
+#include "config/job_spec.h"
+
+namespace sql {
+class Connection;
+}
+
+namespace etl::source {
+
+// One row of a buffered metadata query; std::nullopt is SQL NULL.
+using MySqlRow = std::vector<std::optional<std::string>>;
+
+struct ConnectOptions {
+  int connect_timeout_s = 10;
+};
+
+class MySqlConnection {
+ public:
+  // Takes ownership of an open connector session. `endpoint` is "host:port/database".
+  MySqlConnection(std::unique_ptr<sql::Connection> connection, std::string endpoint);
+  ~MySqlConnection();
+  MySqlConnection(MySqlConnection&&) noexcept;
+  MySqlConnection& operator=(MySqlConnection&&) noexcept;
+  MySqlConnection(const MySqlConnection&) = delete;
+  MySqlConnection& operator=(const MySqlConnection&) = delete;
+
+  // Runs a statement that returns no rows.
+  void Exec(const std::string& sql);
+  // First column of the first row; std::nullopt when there is no row or the value is NULL.
+  std::optional<std::string> QueryScalar(const std::string& sql);
+  // All rows, buffered in memory: for metadata and other small results only.
+  std::vector<MySqlRow> Query(const std::string& sql);
+
+  // SET SESSION TRANSACTION READ ONLY: later transactions on this session cannot write
+  // (used by `plan`, which must write nothing).
+  void SetReadOnly();
+
+  // The server's VERSION() string, e.g. "10.11.6-MariaDB-0+deb12u1" (queried once, cached).
+  const std::string& server_version();
+  bool is_mariadb() { return server_version().find("MariaDB") != std::string::npos; }
+
+  const std::string& endpoint() const { return endpoint_; }
+  // The connector session, for source/ classes that run their own statements.
+  // REQUIRES: the connection is open (not moved from).
+  sql::Connection& native();
+
+ private:
+  std::unique_ptr<sql::Connection> connection_;
+  std::string endpoint_;
+  std::string server_version_;
+};
+
+// Opens a session to `source` (password via config::ResolvePassword) and applies the session
+// settings described above. Throws MySqlError; std::runtime_error from ResolvePassword when
+// the password variable is unset.
+MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env,
+                        const ConnectOptions& options = {});
+
+}  // namespace etl::source

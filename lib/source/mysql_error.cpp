@@ -1,0 +1,43 @@
+#include "source/mysql_error.h"
+
+#include <cppconn/exception.h>
+
+namespace etl::source {
+
+bool MySqlError::IsConnectionError() const {
+  switch (code_) {
+    case 2002:  // CR_CONNECTION_ERROR
+    case 2003:  // CR_CONN_HOST_ERROR
+    case 2006:  // CR_SERVER_GONE_ERROR
+    case 2013:  // CR_SERVER_LOST
+    case 2055:  // CR_SERVER_LOST_EXTENDED
+    case 1053:  // ER_SERVER_SHUTDOWN
+    case 1927:  // ER_CONNECTION_KILLED (MariaDB)
+      return true;
+    default:
+      return sqlstate_.rfind("08", 0) == 0;  // SQLSTATE class 08: connection exception
+  }
+}
+
+MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
+                         std::string_view endpoint, std::string_view secret) {
+  std::string server_message = e.what();
+  if (!secret.empty()) {
+    for (std::size_t at = server_message.find(secret); at != std::string::npos;
+         at = server_message.find(secret, at + 3)) {
+      server_message.replace(at, secret.size(), "***");
+    }
+  }
+  if (server_message.empty()) server_message = "unknown connector error";
+  std::string message(doing);
+  message += ": ";
+  message += server_message;
+  message += " (MySQL error " + std::to_string(e.getErrorCode());
+  if (!e.getSQLState().empty()) message += ", SQLSTATE " + e.getSQLState();
+  message += ") [";
+  message += endpoint;
+  message += "]";
+  return MySqlError(message, e.getErrorCode(), e.getSQLState());
+}
+
+}  // namespace etl::source

@@ -1,0 +1,49 @@
+#pragma once
+// Helpers for tests: running the `etl` binary, and talking to the real test servers through
+// the stock `mysql` and `psql` clients (deliberately not through etl's own connection code, so
+// a test checks etl's outcome with an independent tool).
+//
+// Integration tests need the variables `scripts/servers.sh env` prints (ETL_MYSQL_HOST/PORT/
+// USER/PASSWORD, ETL_PG_HOST/PORT/USER/PASSWORD/DATABASE); RequireServers() fails the test
+// with a clear message when they are missing.
+
+#include <string>
+#include <vector>
+
+namespace etl::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `etl` with the arguments (each shell-quoted), extra environment "K=V" entries prepended.
+CommandResult RunEtl(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env = {});
+// Runs a shell command line, capturing stdout and stderr.
+CommandResult RunShell(const std::string& command_line);
+
+std::string Env(const char* name);  // "" when unset
+void RequireServers();              // FAILs the current test when the server variables are unset
+
+// Runs SQL through `mysql` (batch mode, no column names, tab-separated) in `database`
+// ("" for none). FAILs the test on a non-zero exit, showing the client's stderr.
+std::string MySql(const std::string& sql, const std::string& database = "");
+// Runs SQL through `psql -XAtq` against ETL_PG_DATABASE (fields separated by '|').
+std::string Psql(const std::string& sql);
+
+// A fresh MySQL database and PostgreSQL schema named `name` (dropped first if they exist).
+void ResetMySqlDatabase(const std::string& name);
+void ResetPgSchema(const std::string& name);
+
+// Writes `text` to a new file under a per-process temporary directory; returns its path.
+std::string WriteTempFile(const std::string& file_name, const std::string& text);
+
+// A job spec header (version, source, target, pipeline) pointing at the test servers, with the
+// given MySQL database and PostgreSQL schema; append a `tables:` block to it.
+std::string JobHeader(const std::string& mysql_database, const std::string& pg_schema);
+
+std::string Trim(std::string s);
+
+}  // namespace etl::testing
