@@ -11,11 +11,14 @@
 # same ones. The servers never replace system services and never take 3306/5432 blindly.
 # When run as root, MariaDB runs as user `mysql` and PostgreSQL as user `postgres`.
 # These are local development servers: the passwords below are fixed and not secret.
+# shellcheck disable=SC2153  # MY_PORT, MY_BASE, PG_PORT, PG_BASE come from state.env (load_state)
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVERS_DIR="${ETL_SERVERS_DIR:-$REPO_ROOT/.servers}"
+[[ "$SERVERS_DIR" == /* ]] || SERVERS_DIR="$PWD/$SERVERS_DIR"
 PG_BIN=/usr/lib/postgresql/15/bin
+MARIADBD=$(command -v mariadbd || echo /usr/sbin/mariadbd)
 ETL_USER=etl
 ETL_PASSWORD=etl-dev
 PG_DATABASE=analytics
@@ -47,8 +50,8 @@ pid_alive() {
 
 # Waits up to 10 s for a dead (zombie) process to disappear, so its pid file reads as stale.
 wait_gone() {
-  local pid=$1 i
-  for i in $(seq 1 20); do
+  local pid=$1
+  for _ in $(seq 1 20); do
     kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.5
   done
@@ -57,8 +60,8 @@ wait_gone() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pick_free_port() {
-  local avoid=${1:-0} port tries
-  for tries in $(seq 1 200); do
+  local avoid=${1:-0} port
+  for _ in $(seq 1 200); do
     port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
     [[ $port -eq $avoid || $port -eq 3306 || $port -eq 5432 ]] && continue
     if ! port_in_use "$port"; then
@@ -118,7 +121,7 @@ log_tail() {
 
 # ---------------------------------------------------------------- MariaDB
 
-mysql_root() { mysql --no-defaults --protocol=socket --socket="$MY_SOCKET" -uroot "$@"; }
+mysql_root() { mysql --no-defaults --protocol=socket --socket="$MY_SOCKET" -uroot; }
 
 mysql_running() {
   [[ -f "$MY_PIDFILE" ]] && pid_alive "$(cat "$MY_PIDFILE" 2>/dev/null)"
@@ -175,7 +178,7 @@ mysql_start() {
   is_root && user_opt=(--user=mysql)
   rm -f "$MY_SOCKET" "$MY_PIDFILE"
   # setsid: the server must outlive this script and the shell that ran it.
-  setsid nohup mariadbd --defaults-file="$MY_CNF" "${user_opt[@]}" --port="$MY_PORT" \
+  setsid nohup "$MARIADBD" --defaults-file="$MY_CNF" "${user_opt[@]}" --port="$MY_PORT" \
     </dev/null >>"$MY_BASE/mariadbd.stdout" 2>&1 9>&- &
   local pid=$! waited=0
   until mariadb-admin --no-defaults --protocol=socket --socket="$MY_SOCKET" -uroot \
@@ -264,7 +267,10 @@ EOF
 
 pg_start() {
   pg_init
-  if ! pg_running; then
+  local state=running
+  if pg_running; then
+    state="already running"
+  else
     [[ -f "$PG_DATA/postmaster.pid" ]] && wait_gone "$(pg_postmaster_pid)"
     if port_in_use "$PG_PORT"; then
       die "PostgreSQL port $PG_PORT is taken by another process; remove $SERVERS_DIR to pick new ports"
@@ -296,7 +302,7 @@ ALTER ROLE "$ETL_USER" LOGIN SUPERUSER PASSWORD '$ETL_PASSWORD';
 SELECT 'CREATE DATABASE "$PG_DATABASE" OWNER "$ETL_USER"'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DATABASE') \gexec
 EOF
-  echo "servers.sh: PostgreSQL running on 127.0.0.1:$PG_PORT"
+  echo "servers.sh: PostgreSQL $state on 127.0.0.1:$PG_PORT"
 }
 
 pg_stop() {
@@ -315,7 +321,7 @@ with_lock() {
 }
 
 cmd_start() {
-  command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] ||
+  [[ -x "$MARIADBD" ]] ||
     die "mariadbd not found (run scripts/install-deps.sh)"
   [[ -x "$PG_BIN/pg_ctl" ]] || die "PostgreSQL 15 not found in $PG_BIN (run scripts/install-deps.sh)"
   create_state

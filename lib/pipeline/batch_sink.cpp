@@ -116,27 +116,9 @@ class InsertSink final : public BatchSink {
     if (begin >= end) return;
     const auto statements_before = writer_.statements();
     std::size_t written;
-    if (begin == 0 && end == batch.row_count()) {
+    {
       report::ScopedTimer t(&counters_.write_seconds);
-      written = writer_.Write(batch, bad);
-    } else {
-      // Rare: the accumulation policy split a batch. Copy the rows so InsertWriter sees a
-      // whole batch, and map bad-row indexes back.
-      part_.Reset(batch.column_count());
-      for (std::size_t r = begin; r < end; ++r) {
-        part_.BeginRow();
-        for (std::size_t c = 0; c < batch.column_count(); ++c) {
-          if (batch.IsNull(r, c)) {
-            part_.AppendNull();
-          } else {
-            part_.AppendField(batch.Field(r, c));
-          }
-        }
-      }
-      const std::size_t bad_before = bad.size();
-      report::ScopedTimer t(&counters_.write_seconds);
-      written = writer_.Write(part_, bad);
-      for (std::size_t i = bad_before; i < bad.size(); ++i) bad[i].row += begin;
+      written = writer_.Write(batch, begin, end, bad);
     }
     counters_.statements += writer_.statements() - statements_before;
     open_rows_ += static_cast<std::int64_t>(written);
@@ -160,7 +142,6 @@ class InsertSink final : public BatchSink {
 
  private:
   sink::InsertWriter writer_;
-  types::RowBatch part_;
   std::int64_t open_rows_ = 0;
   std::int64_t open_bytes_ = 0;
 };

@@ -449,11 +449,10 @@ class TableLoad {
 
     if (!plan_.incremental) {
       if (!plan_.key.empty()) sink::AddPrimaryKey(pg, schema, stage, plan_.key);
-      const auto method = sink::SwapIn(pg, schema, target, stage);
+      // The state row commits in the swap's own transaction: data and watermark together.
+      const auto method =
+          sink::SwapIn(pg, schema, target, stage, [&] { SaveState(pg, false, std::nullopt); });
       spdlog::debug("{}: staged parts swapped in ({})", table_.name, sink::ToString(method));
-      sink::Transaction tx(pg);
-      SaveState(pg, false, std::nullopt);
-      tx.Commit();
     } else {
       sink::Transaction tx(pg);
       if (!plan_.target.table_exists) {

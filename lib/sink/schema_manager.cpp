@@ -210,6 +210,11 @@ std::string CreateTableSql(std::string_view schema, std::string_view table,
         if (v != 0) sql += ", ";
         sql += QuoteLiteral(c.check_values[v]);
       }
+      // MySQL stores '' for an invalid enum value (index 0) outside strict mode; it is a value
+      // the source really holds, so it must load.
+      if (std::find(c.check_values.begin(), c.check_values.end(), "") == c.check_values.end()) {
+        sql += ", ''";
+      }
       sql += "))";
     }
   }

@@ -33,7 +33,8 @@ std::string MySql(const std::string& sql, const std::string& database = "");
 // Runs SQL through `psql -XAtq` against ETL_PG_DATABASE (fields separated by '|').
 std::string Psql(const std::string& sql);
 
-// A fresh MySQL database and PostgreSQL schema named `name` (dropped first if they exist).
+// A fresh, empty MySQL database named `name`; ResetPgSchema drops the PostgreSQL schema (etl
+// creates it again on its first run).
 void ResetMySqlDatabase(const std::string& name);
 void ResetPgSchema(const std::string& name);
 

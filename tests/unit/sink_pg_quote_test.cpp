@@ -134,7 +134,7 @@ TEST_CASE("CreateTableSql quotes names, keeps NOT NULL, adds enum CHECK, no prim
   cols[2].pg_type = "numeric(12,2)";
   CHECK(CreateTableSql("s", "t", cols) ==
         "CREATE TABLE \"s\".\"t\" (\n  \"id\" bigint NOT NULL,\n  \"Status\" text CHECK "
-        "(\"Status\" IN ('new', 'it''s')),\n  \"price\" numeric(12,2)\n)");
+        "(\"Status\" IN ('new', 'it''s', '')),\n  \"price\" numeric(12,2)\n)");
 }
 
 TEST_CASE("ValidateTypeText refuses anything but a type", "[sink][schema]") {

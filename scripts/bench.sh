@@ -1,0 +1,718 @@
+#!/usr/bin/env bash
+# Benchmarks `etl run` against the plain `mysql | psql COPY` pipe on the local throwaway servers.
+#
+#   scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,sparse,skewed] [--out DIR]
+#                    [--build-dir DIR] [--no-build] [--regenerate]
+#
+#   --rows N        rows of bench.mixed (default 2000000); sparse/skewed are sized from it
+#   --rounds R      rounds of the mixed benchmark (default 3); medians are over the rounds
+#   --shapes LIST   comma-separated: mixed (throughput), sparse (incremental range chunking over
+#                   a sparse key), skewed (parallel split balance); default: mixed
+#   --out DIR       where results go (default <repo>/bench-out; a timestamped run dir inside,
+#                   and bench-out/latest points at it)
+#   --build-dir DIR Release build of etl (default <repo>/build-bench)
+#   --no-build      use the etl binary already in the build dir
+#   --regenerate    recreate the source tables even when they already hold the asked rows
+#
+# What it does (docs/benchmark.md has the details): starts the servers (scripts/servers.sh),
+# builds etl in Release, generates the source tables in the MariaDB database `bench` with the
+# SEQUENCE engine, then per round loads bench.mixed four ways in rotating order -- the pipe,
+# etl --strategy copy_csv, parallel (parallel_chunks 2), streaming -- each into its own
+# PostgreSQL schema, timed with /usr/bin/time -v. It verifies every load's row count, prints the
+# median table and writes it to <run dir>/summary.md and summary.tsv. Every command it times is
+# printed (and saved in <run dir>/commands.txt). Exit code: 0 when every load succeeded and was
+# verified, 1 otherwise (missing the performance targets does not fail the script), 2 on usage.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROWS=2000000
+ROUNDS=3
+SHAPES=mixed
+OUT_BASE="$REPO_ROOT/bench-out"
+BUILD_DIR="$REPO_ROOT/build-bench"
+DO_BUILD=1
+REGENERATE=0
+SOURCE_DB=bench
+DATA_VERSION=1 # bump when the generated data changes: existing tables are then regenerated
+
+# Targets from the product contract (docs/benchmark.md).
+TARGET_COPY_RATIO=1.00
+TARGET_PARALLEL_RATIO=0.85
+TARGET_STREAMING_RSS_MB=128
+
+die() {
+  echo "bench.sh: $*" >&2
+  exit 1
+}
+usage_error() {
+  echo "bench.sh: $*" >&2
+  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,sparse,skewed] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
+  exit 2
+}
+say() { printf '%s\n' "$*"; }
+step() { printf '\n==> %s\n' "$*"; }
+
+while (($# > 0)); do
+  case "$1" in
+    --rows)
+      [[ ${2:-} =~ ^[0-9]+$ ]] && ((${2} >= 1000)) || usage_error "--rows needs an integer >= 1000"
+      ROWS=$2
+      shift
+      ;;
+    --rounds)
+      [[ ${2:-} =~ ^[0-9]+$ ]] && ((${2} >= 1)) || usage_error "--rounds needs an integer >= 1"
+      ROUNDS=$2
+      shift
+      ;;
+    --shapes)
+      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,sparse,skewed)"
+      SHAPES=$2
+      shift
+      ;;
+    --out)
+      [[ -n ${2:-} ]] || usage_error "--out needs a directory"
+      OUT_BASE=$2
+      shift
+      ;;
+    --build-dir)
+      [[ -n ${2:-} ]] || usage_error "--build-dir needs a directory"
+      BUILD_DIR=$2
+      shift
+      ;;
+    --no-build) DO_BUILD=0 ;;
+    --regenerate) REGENERATE=1 ;;
+    -h | --help)
+      sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *) usage_error "unknown argument '$1'" ;;
+  esac
+  shift
+done
+
+WANT_MIXED=0 WANT_SPARSE=0 WANT_SKEWED=0
+IFS=',' read -r -a shape_list <<<"$SHAPES"
+for s in "${shape_list[@]}"; do
+  case "$s" in
+    mixed) WANT_MIXED=1 ;;
+    sparse) WANT_SPARSE=1 ;;
+    skewed) WANT_SKEWED=1 ;;
+    *) usage_error "unknown shape '$s' (mixed, sparse, skewed)" ;;
+  esac
+done
+
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (apt-get install time)"
+for tool in mysql psql awk sort; do
+  command -v "$tool" >/dev/null || die "$tool is missing (run scripts/install-deps.sh)"
+done
+
+cd "$REPO_ROOT"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$OUT_BASE/$STAMP"
+mkdir -p "$OUT/logs"
+ln -sfn "$STAMP" "$OUT_BASE/latest" 2>/dev/null || true
+COMMANDS="$OUT/commands.txt"
+: >"$COMMANDS"
+FAILURES=0
+
+fail() {
+  echo "bench.sh: FAILED: $*" >&2
+  echo "FAILED: $*" >>"$OUT/failures.txt"
+  FAILURES=$((FAILURES + 1))
+}
+
+# Prints a command (and records it) before it is run. Secrets stay as variable references.
+show() {
+  say "  \$ $*"
+  printf '%s\n' "$*" >>"$COMMANDS"
+}
+
+# ------------------------------------------------------------------ build + servers
+
+ETL="$BUILD_DIR/apps/etl"
+if ((DO_BUILD)); then
+  step "build etl (Release) in $BUILD_DIR"
+  # Warnings are not errors here: the benchmark measures, CI polices warnings.
+  show "cmake -S $REPO_ROOT -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release -DETL_BUILD_TESTS=OFF && cmake --build $BUILD_DIR -j$(nproc) --target etl"
+  if ! { cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DETL_BUILD_TESTS=OFF &&
+    cmake --build "$BUILD_DIR" -j"$(nproc)" --target etl; } >"$OUT/logs/build.log" 2>&1; then
+    tail -n 40 "$OUT/logs/build.log" >&2
+    die "build failed (log: $OUT/logs/build.log)"
+  fi
+fi
+[[ -x "$ETL" ]] || die "$ETL is missing (drop --no-build)"
+grep -q 'CMAKE_BUILD_TYPE:STRING=Release' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null ||
+  echo "bench.sh: warning: $BUILD_DIR is not a Release build; numbers will be pessimistic" >&2
+say "etl: $ETL ($("$ETL" --version 2>/dev/null || echo 'version unknown'))"
+
+step "servers"
+scripts/servers.sh start
+eval "$(scripts/servers.sh env)"
+
+MYSQL_BASE=(mysql --no-defaults --default-character-set=utf8mb4 --protocol=tcp
+  -h "$ETL_MYSQL_HOST" -P "$ETL_MYSQL_PORT" -u "$ETL_MYSQL_USER")
+MYSQL_SHOW="MYSQL_PWD=\"\$ETL_MYSQL_PASSWORD\" mysql --no-defaults --default-character-set=utf8mb4 --protocol=tcp -h $ETL_MYSQL_HOST -P $ETL_MYSQL_PORT -u $ETL_MYSQL_USER"
+PSQL_BASE=(psql -X -q -v ON_ERROR_STOP=1 -h "$ETL_PG_HOST" -p "$ETL_PG_PORT" -U "$ETL_PG_USER"
+  -d "$ETL_PG_DATABASE")
+PSQL_SHOW="PGPASSWORD=\"\$ETL_PG_PASSWORD\" PGOPTIONS='-c timezone=UTC' psql -X -q -v ON_ERROR_STOP=1 -h $ETL_PG_HOST -p $ETL_PG_PORT -U $ETL_PG_USER -d $ETL_PG_DATABASE"
+
+my() { MYSQL_PWD="$ETL_MYSQL_PASSWORD" "${MYSQL_BASE[@]}" "$@"; }
+pg() { PGPASSWORD="$ETL_PG_PASSWORD" PGOPTIONS='-c timezone=UTC' "${PSQL_BASE[@]}" "$@"; }
+pg_value() { pg -At -c "$1"; }
+my_value() { my --batch --skip-column-names -e "$1"; }
+
+# ------------------------------------------------------------------ helpers
+
+# /usr/bin/time -v output -> seconds / peak RSS in MB.
+time_seconds() {
+  awk -F': ' '/Elapsed \(wall clock\) time/ {
+    n = split($2, a, ":"); s = 0
+    for (i = 1; i <= n; i++) s = s * 60 + a[i]
+    printf "%.2f", s }' "$1"
+}
+time_rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
+
+# A field of the (single-table) run report JSON: jfield FILE KEY [OCCURRENCE]. `status` occurs
+# twice (run, then table): ask for occurrence 2 for the table's.
+jfield() {
+  grep -o "\"$2\":[^,}]*" "$1" 2>/dev/null | sed -n "${3:-1}p" | cut -d: -f2- | tr -d '"'
+}
+
+median() { # numbers on stdin -> median
+  sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+max_of() { sort -g | tail -n 1; }
+
+# A numeric field, 0 when absent (a failed run may leave no report).
+jnum() {
+  local v
+  v=$(jfield "$@")
+  [[ $v =~ ^-?[0-9]+$ ]] && echo "$v" || echo 0
+}
+
+# ------------------------------------------------------------------ source data
+
+# Whether bench.<table> exists with the wanted generation marker (so data is reused across runs).
+source_current() {
+  local table=$1 marker=$2
+  [[ $REGENERATE -eq 0 ]] || return 1
+  local comment
+  comment=$(my_value "SELECT TABLE_COMMENT FROM information_schema.TABLES
+    WHERE TABLE_SCHEMA = '$SOURCE_DB' AND TABLE_NAME = '$table'" 2>/dev/null) || return 1
+  [[ "$comment" == "$marker" ]]
+}
+
+generate_mixed() {
+  local marker="etl-bench mixed v$DATA_VERSION rows=$ROWS"
+  if source_current mixed "$marker"; then
+    say "bench.mixed already holds $ROWS rows (v$DATA_VERSION); reusing it (--regenerate to recreate)"
+    return 0
+  fi
+  say "generating bench.mixed: $ROWS rows"
+  local started=$SECONDS
+  my <<SQL || die "generating bench.mixed failed"
+SET SESSION time_zone = '+00:00';
+SET SESSION unique_checks = 0;
+SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION';
+CREATE DATABASE IF NOT EXISTS $SOURCE_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+USE $SOURCE_DB;
+DROP TABLE IF EXISTS mixed;
+CREATE TABLE mixed (
+  id          BIGINT NOT NULL PRIMARY KEY,
+  account_id  INT NOT NULL,
+  name        VARCHAR(100) NOT NULL,
+  amount      DECIMAL(12, 2) NOT NULL,
+  created_at  DATETIME NOT NULL,
+  updated_at  TIMESTAMP NOT NULL DEFAULT '2000-01-01 00:00:00',
+  is_active   TINYINT(1) NOT NULL,
+  doc         JSON NULL,
+  parent_id   INT NULL,
+  note        TEXT NOT NULL
+) ENGINE = InnoDB;
+-- names: one in two multi-byte (2-, 3- and 4-byte UTF-8); notes ~60 bytes, every 997th with a
+-- tab and a backslash (what mysql --batch escapes), every 17th doc NULL, every 5th parent NULL.
+INSERT INTO mixed
+SELECT seq,
+       1 + (seq * 7919) % 100000,
+       CONCAT(ELT(1 + seq % 8, 'José Müller', 'Smith', '山田 美咲', 'Jones', 'Анна Иванова',
+                  'Brown', 'Nguyễn 😀', 'O''Brien'), ' #', seq),
+       ROUND(((seq * 2654435761) % 100000000) / 100 - 250000, 2),
+       TIMESTAMP('2020-01-01 00:00:00') + INTERVAL seq * 13 SECOND,
+       TIMESTAMP('2021-01-01 00:00:00') + INTERVAL seq * 11 SECOND,
+       seq % 3 = 0,
+       IF(seq % 17 = 0, NULL,
+          JSON_OBJECT('k', seq % 1000, 'tag', ELT(1 + seq % 3, 'red', 'grün', 'blue'),
+                      'flags', JSON_ARRAY(seq % 2, seq % 5))),
+       IF(seq % 5 = 0, NULL, seq DIV 3),
+       IF(seq % 997 = 0,
+          CONCAT('note ', LPAD(seq, 10, '0'), CHAR(9), 'tab and back\\\\slash ', REPEAT('x', 24)),
+          CONCAT('note ', LPAD(seq, 10, '0'), ' lorem ipsum dolor sit amet, consectetur'))
+FROM seq_1_to_$ROWS;
+ALTER TABLE mixed COMMENT = '$marker';
+ANALYZE TABLE mixed;
+SQL
+  say "generated bench.mixed in $((SECONDS - started)) s"
+}
+
+# Dense head, long sparse middle (one id every 200), dense tail.
+SPARSE_HEAD=$((ROWS / 10))
+SPARSE_MIDDLE=$((ROWS / 20))
+SPARSE_STEP=200
+SPARSE_TAIL=$((ROWS / 10))
+SPARSE_ROWS=$((SPARSE_HEAD + SPARSE_MIDDLE + SPARSE_TAIL))
+SPARSE_MIDDLE_END=$((SPARSE_HEAD + SPARSE_MIDDLE * SPARSE_STEP))
+SPARSE_BATCH=10000
+
+generate_sparse() {
+  local marker="etl-bench sparse v$DATA_VERSION rows=$ROWS"
+  if source_current sparse "$marker"; then
+    say "bench.sparse already generated for --rows $ROWS; reusing it"
+    return 0
+  fi
+  say "generating bench.sparse: $SPARSE_HEAD dense + $SPARSE_MIDDLE sparse (every $SPARSE_STEP) + $SPARSE_TAIL dense rows"
+  my <<SQL || die "generating bench.sparse failed"
+SET SESSION unique_checks = 0;
+CREATE DATABASE IF NOT EXISTS $SOURCE_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+USE $SOURCE_DB;
+DROP TABLE IF EXISTS sparse;
+CREATE TABLE sparse (
+  id          BIGINT NOT NULL PRIMARY KEY,
+  kind        VARCHAR(16) NOT NULL,
+  amount      DECIMAL(12, 2) NOT NULL,
+  created_at  DATETIME NOT NULL,
+  note        VARCHAR(80) NOT NULL
+) ENGINE = InnoDB;
+INSERT INTO sparse
+SELECT seq, ELT(1 + seq % 3, 'head', 'höfð', 'kopf'), (seq % 100000) / 100,
+       TIMESTAMP('2024-01-01') + INTERVAL seq SECOND, CONCAT('dense head row ', seq)
+FROM seq_1_to_$SPARSE_HEAD;
+INSERT INTO sparse
+SELECT $SPARSE_HEAD + seq * $SPARSE_STEP, 'middle', (seq % 100000) / 100,
+       TIMESTAMP('2024-02-01') + INTERVAL seq SECOND, CONCAT('sparse middle row ', seq)
+FROM seq_1_to_$SPARSE_MIDDLE;
+INSERT INTO sparse
+SELECT $SPARSE_MIDDLE_END + seq, 'tail', (seq % 100000) / 100,
+       TIMESTAMP('2024-03-01') + INTERVAL seq SECOND, CONCAT('dense tail row ', seq)
+FROM seq_1_to_$SPARSE_TAIL;
+ALTER TABLE sparse COMMENT = '$marker';
+ANALYZE TABLE sparse;
+SQL
+}
+
+# 90% of the rows on the lowest ~1% of the key range, the other 10% one id every 1000 above.
+SKEWED_ROWS=$((ROWS / 2))
+SKEWED_DENSE=$((SKEWED_ROWS * 9 / 10))
+SKEWED_THIN=$((SKEWED_ROWS - SKEWED_DENSE))
+SKEWED_STEP=1000
+
+generate_skewed() {
+  local marker="etl-bench skewed v$DATA_VERSION rows=$ROWS"
+  if source_current skewed "$marker"; then
+    say "bench.skewed already generated for --rows $ROWS; reusing it"
+    return 0
+  fi
+  say "generating bench.skewed: $SKEWED_DENSE dense rows + $SKEWED_THIN rows one id every $SKEWED_STEP"
+  my <<SQL || die "generating bench.skewed failed"
+SET SESSION unique_checks = 0;
+CREATE DATABASE IF NOT EXISTS $SOURCE_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+USE $SOURCE_DB;
+DROP TABLE IF EXISTS skewed;
+CREATE TABLE skewed (
+  id          BIGINT NOT NULL PRIMARY KEY,
+  grp         INT NOT NULL,
+  amount      DECIMAL(12, 2) NOT NULL,
+  created_at  DATETIME NOT NULL,
+  note        VARCHAR(80) NOT NULL
+) ENGINE = InnoDB;
+INSERT INTO skewed
+SELECT seq, seq % 1000, (seq % 100000) / 100, TIMESTAMP('2024-01-01') + INTERVAL seq SECOND,
+       CONCAT('skewed dense row ', seq, ' ñ')
+FROM seq_1_to_$SKEWED_DENSE;
+INSERT INTO skewed
+SELECT $SKEWED_DENSE + seq * $SKEWED_STEP, seq % 1000, (seq % 100000) / 100,
+       TIMESTAMP('2025-01-01') + INTERVAL seq SECOND, CONCAT('skewed thin row ', seq)
+FROM seq_1_to_$SKEWED_THIN;
+ALTER TABLE skewed COMMENT = '$marker';
+ANALYZE TABLE skewed;
+SQL
+}
+
+# ------------------------------------------------------------------ mixed: the four loads
+
+MIXED_COLUMNS="id, account_id, name, amount, created_at, updated_at, is_active, doc, parent_id, note"
+PIPE_SCHEMA=bench_pipe
+declare -A SCHEMA_OF=([pipe]=$PIPE_SCHEMA [copy_csv]=bench_copy_csv [parallel]=bench_parallel
+  [streaming]=bench_streaming)
+STRATEGIES=(pipe copy_csv parallel streaming)
+RESULTS="$OUT/results.tsv"
+
+# The pipe's target: what etl's default type mapping makes of bench.mixed.
+create_pipe_table() {
+  pg <<SQL >/dev/null || die "creating $PIPE_SCHEMA.mixed failed"
+DROP SCHEMA IF EXISTS $PIPE_SCHEMA CASCADE;
+CREATE SCHEMA $PIPE_SCHEMA;
+CREATE TABLE $PIPE_SCHEMA.mixed (
+  id          bigint NOT NULL PRIMARY KEY,
+  account_id  integer NOT NULL,
+  name        varchar(100) NOT NULL,
+  amount      numeric(12, 2) NOT NULL,
+  created_at  timestamp(0) NOT NULL,
+  updated_at  timestamptz(0) NOT NULL,
+  is_active   boolean NOT NULL,
+  doc         jsonb,
+  parent_id   integer,
+  note        text NOT NULL
+);
+SQL
+}
+
+# Runs one timed load; appends a line to results.tsv:
+#   round  position  strategy  seconds  peak_rss_mb  rows_in_target  detail
+run_mixed_load() {
+  local round=$1 pos=$2 strategy=$3
+  local schema=${SCHEMA_OF[$strategy]}
+  local d="$OUT/logs/mixed-r$round-$strategy"
+  mkdir -p "$d"
+  pg -c "CHECKPOINT" >/dev/null # start each load from a clean slate of dirty buffers
+  local seconds rss detail="" rc=0
+  if [[ $strategy == pipe ]]; then
+    pg -c "TRUNCATE $PIPE_SCHEMA.mixed" >/dev/null
+    local select="SELECT $MIXED_COLUMNS FROM $SOURCE_DB.mixed"
+    local copy="COPY $PIPE_SCHEMA.mixed ($MIXED_COLUMNS) FROM STDIN WITH (FORMAT text, NULL 'NULL')"
+    local init="SET time_zone = '+00:00'"
+    show "/usr/bin/time -v -o $d/mysql.time $MYSQL_SHOW --init-command=\"$init\" --quick --batch --skip-column-names -e \"$select\" | /usr/bin/time -v -o $d/psql.time $PSQL_SHOW -c \"$copy\""
+    set +e
+    MYSQL_PWD="$ETL_MYSQL_PASSWORD" /usr/bin/time -v -o "$d/mysql.time" \
+      "${MYSQL_BASE[@]}" --init-command="$init" --quick --batch --skip-column-names \
+      -e "$select" 2>"$d/mysql.err" |
+      PGPASSWORD="$ETL_PG_PASSWORD" PGOPTIONS='-c timezone=UTC' /usr/bin/time -v \
+        -o "$d/psql.time" "${PSQL_BASE[@]}" -c "$copy" >"$d/psql.out" 2>"$d/psql.err"
+    local rcs=("${PIPESTATUS[@]}")
+    set -e
+    if ((rcs[0] != 0 || rcs[1] != 0)); then
+      rc=1
+      fail "pipe round $round: mysql exit ${rcs[0]}, psql exit ${rcs[1]}: $(tail -n 3 "$d/mysql.err" "$d/psql.err" | tr '\n' ' ')"
+    fi
+    local s_my s_pg r_my r_pg
+    s_my=$(time_seconds "$d/mysql.time")
+    s_pg=$(time_seconds "$d/psql.time")
+    r_my=$(time_rss_mb "$d/mysql.time")
+    r_pg=$(time_rss_mb "$d/psql.time")
+    seconds=$(awk -v a="$s_my" -v b="$s_pg" 'BEGIN { printf "%.2f", (a > b ? a : b) }')
+    rss=$(awk -v a="$r_my" -v b="$r_pg" 'BEGIN { printf "%.1f", a + b }')
+    detail="mysql ${s_my}s ${r_my}MB; psql ${s_pg}s ${r_pg}MB"
+  else
+    local report="$d/report.json"
+    show "ETL_BENCH_SCHEMA=$schema /usr/bin/time -v -o $d/etl.time $ETL run jobs/bench/mixed.yml --strategy $strategy --report-json $report --progress never --log-level warn"
+    set +e
+    ETL_BENCH_SCHEMA=$schema ETL_BENCH_DATABASE=$SOURCE_DB /usr/bin/time -v -o "$d/etl.time" \
+      "$ETL" run jobs/bench/mixed.yml --strategy "$strategy" --report-json "$report" \
+      --progress never --log-level warn >"$d/etl.out" 2>"$d/etl.err"
+    rc=$?
+    set -e
+    seconds=$(time_seconds "$d/etl.time")
+    rss=$(time_rss_mb "$d/etl.time")
+    local status written chosen
+    status=$(jfield "$report" status 2)
+    written=$(jfield "$report" rows_written)
+    chosen=$(jfield "$report" strategy)
+    detail="report: status $status, strategy $chosen, rows_written $written, $(jfield "$report" seconds)s, peak_rss_mb $(jfield "$report" peak_rss_mb)"
+    if ((rc != 0)) || [[ $status != ok ]]; then
+      fail "etl $strategy round $round: exit $rc, status '$status': $(grep -m1 -o '"error":"[^"]*' "$report" 2>/dev/null | cut -c10-) $(tail -n 3 "$d/etl.err" | tr '\n' ' ')"
+      rc=1
+    fi
+    [[ $chosen == "$strategy" ]] || fail "etl $strategy round $round: the report says strategy '$chosen'"
+    [[ $written == "$ROWS" ]] || fail "etl $strategy round $round: report rows_written '$written', expected $ROWS"
+  fi
+  local count
+  count=$(pg_value "SELECT count(*) FROM $schema.mixed" 2>/dev/null || echo "?")
+  [[ $count == "$ROWS" ]] || fail "$strategy round $round: $schema.mixed holds $count rows, expected $ROWS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pos" "$strategy" "$seconds" "$rss" "$count" \
+    "$detail" >>"$RESULTS"
+  printf '  round %d #%d %-10s %8.2f s %8.1f MB  rows %s  (%s)\n' "$round" "$pos" "$strategy" \
+    "$seconds" "$rss" "$count" "$detail"
+}
+
+# Content check: every target renders the same rows (md5 over the rows in key order).
+checksum_targets() {
+  step "content check: every target holds the same rows"
+  local first="" s sum
+  for s in "${STRATEGIES[@]}"; do
+    local schema=${SCHEMA_OF[$s]}
+    sum=$(pg_value "SELECT md5(string_agg(md5(t::text), '' ORDER BY id)) FROM $schema.mixed t" 2>/dev/null || echo "?")
+    printf '  %-10s %s.mixed  md5 %s\n' "$s" "$schema" "$sum"
+    if [[ -z $first ]]; then
+      first=$sum
+    elif [[ $sum != "$first" ]]; then
+      fail "$schema.mixed differs from $PIPE_SCHEMA.mixed (md5 $sum vs $first)"
+    fi
+  done
+  # Column types etl chose vs the pipe's hand-written table (informational).
+  local types
+  types=$(pg_value "SELECT string_agg(table_schema || '.' || column_name || ' ' || format_type(a.atttypid, a.atttypmod), E'\n' ORDER BY column_name, table_schema)
+    FROM information_schema.columns c
+    JOIN pg_attribute a ON a.attrelid = (quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass
+                       AND a.attname = c.column_name
+    WHERE c.table_name = 'mixed' AND c.table_schema IN ('$PIPE_SCHEMA', 'bench_copy_csv')" || true)
+  local diffs
+  diffs=$(awk '{ split($1, p, "."); t = $0; sub(/^[^ ]+ /, "", t); ty[p[2], p[1]] = t; cols[p[2]] = 1 }
+    END { for (c in cols) if (ty[c, "'"$PIPE_SCHEMA"'"] != ty[c, "bench_copy_csv"])
+      printf "    %s: pipe %s, etl %s\n", c, ty[c, "'"$PIPE_SCHEMA"'"], ty[c, "bench_copy_csv"] }' <<<"$types")
+  if [[ -n $diffs ]]; then
+    say "  column types differ between the pipe's table and etl's:"
+    say "$diffs"
+  else
+    say "  column types: etl's table matches the pipe's column for column"
+  fi
+}
+
+summarize_mixed() {
+  local pipe_median s med ratio rps rss
+  pipe_median=$(awk -F'\t' '$3 == "pipe" { print $4 }' "$RESULTS" | median)
+  local tsv="$OUT/summary.tsv" md="$OUT/summary.md"
+  printf 'strategy\tmedian_s\tratio_vs_pipe\trows_per_s\tpeak_rss_mb\truns_s\n' >"$tsv"
+  {
+    echo "# etl benchmark: bench.mixed, $ROWS rows, $ROUNDS rounds"
+    echo
+    echo "- when: $STAMP (UTC); host: $(hostname), $(nproc) cores; etl $("$ETL" --version 2>/dev/null | head -n1)"
+    echo "- ratio = strategy median / pipe median of this run; peak RSS = largest over the rounds"
+    echo "  (pipe: mysql + psql)"
+    echo
+    echo "| strategy | median s | ratio vs pipe | rows/s | peak RSS MB | runs (s) |"
+    echo "|---|---:|---:|---:|---:|---|"
+  } >"$md"
+  local table_txt
+  table_txt=$(printf '%-10s %9s %14s %12s %12s  %s\n' strategy "median s" "ratio vs pipe" \
+    "rows/s" "peak RSS MB" "runs (s)")
+  for s in "${STRATEGIES[@]}"; do
+    med=$(awk -F'\t' -v s="$s" '$3 == s { print $4 }' "$RESULTS" | median)
+    rss=$(awk -F'\t' -v s="$s" '$3 == s { print $5 }' "$RESULTS" | max_of)
+    local runs
+    runs=$(awk -F'\t' -v s="$s" '$3 == s { printf "%s%s", sep, $4; sep = " " }' "$RESULTS")
+    ratio=$(awk -v a="$med" -v b="$pipe_median" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+    rps=$(awk -v n="$ROWS" -v a="$med" 'BEGIN { if (a > 0) printf "%.0f", n / a; else print "n/a" }')
+    table_txt+=$'\n'$(printf '%-10s %9s %14s %12s %12s  %s' "$s" "$med" "$ratio" "$rps" "$rss" "$runs")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$med" "${ratio%x}" "$rps" "$rss" "$runs" >>"$tsv"
+    echo "| $s | $med | $ratio | $rps | $rss | $runs |" >>"$md"
+  done
+  local copy_ratio par_ratio stream_rss verdicts
+  copy_ratio=$(awk -F'\t' '$1 == "copy_csv" { print $3 }' "$tsv")
+  par_ratio=$(awk -F'\t' '$1 == "parallel" { print $3 }' "$tsv")
+  stream_rss=$(awk -F'\t' '$1 == "streaming" { print $5 }' "$tsv")
+  verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print ((v + 0 <= t + 0 && v != "n/a") ? "met" : "MISSED") }'; }
+  verdicts="targets: copy_csv <= ${TARGET_COPY_RATIO}x pipe: $(verdict "$copy_ratio" "$TARGET_COPY_RATIO") (${copy_ratio}x)"
+  verdicts+=$'\n'"         parallel(2) <= ${TARGET_PARALLEL_RATIO}x pipe: $(verdict "$par_ratio" "$TARGET_PARALLEL_RATIO") (${par_ratio}x)"
+  verdicts+=$'\n'"         streaming peak RSS <= ${TARGET_STREAMING_RSS_MB} MB: $(verdict "$stream_rss" "$TARGET_STREAMING_RSS_MB") (${stream_rss} MB)"
+  {
+    echo
+    echo '```'
+    echo "$verdicts"
+    echo '```'
+    echo
+    echo "Raw results: results.tsv; exact commands: commands.txt; per-load logs: logs/."
+  } >>"$md"
+  step "results: bench.mixed, $ROWS rows, $ROUNDS rounds (medians; ratio vs the pipe's median)"
+  say "$table_txt"
+  say ""
+  say "$verdicts"
+  say ""
+  say "written: $md, $tsv"
+}
+
+bench_mixed() {
+  generate_mixed
+  step "mixed: $ROUNDS rounds of 4 loads (pipe, copy_csv, parallel(2), streaming), rotating order"
+  create_pipe_table
+  local s
+  for s in copy_csv parallel streaming; do
+    pg -c "DROP SCHEMA IF EXISTS ${SCHEMA_OF[$s]} CASCADE" >/dev/null 2>&1
+    # The same table the pipe loads into, so every round of every strategy is a reload of an
+    # existing table (what a nightly job does); parallel swaps in its own staged table.
+    pg -c "CREATE SCHEMA ${SCHEMA_OF[$s]}" -c "CREATE TABLE ${SCHEMA_OF[$s]}.mixed (LIKE $PIPE_SCHEMA.mixed INCLUDING ALL)" >/dev/null
+  done
+  printf 'round\tposition\tstrategy\tseconds\tpeak_rss_mb\trows\tdetail\n' >"$RESULTS"
+  local round i n=${#STRATEGIES[@]}
+  for ((round = 1; round <= ROUNDS; round++)); do
+    say ""
+    say "round $round/$ROUNDS"
+    for ((i = 0; i < n; i++)); do
+      run_mixed_load "$round" $((i + 1)) "${STRATEGIES[$(((i + round - 1) % n))]}"
+    done
+  done
+  checksum_targets
+  summarize_mixed
+}
+
+# ------------------------------------------------------------------ sparse
+
+bench_sparse() {
+  generate_sparse
+  step "sparse: incremental on id over a sparse key (runs until the table's status is ok)"
+  local md="$OUT/sparse.md" tsv="$OUT/sparse.tsv"
+  local fixed=$(((SPARSE_MIDDLE_END + SPARSE_TAIL + SPARSE_BATCH - 1) / SPARSE_BATCH))
+  say "bench.sparse: $SPARSE_ROWS rows, ids 1..$SPARSE_HEAD dense, $SPARSE_MIDDLE ids every $SPARSE_STEP up to $SPARSE_MIDDLE_END, then $SPARSE_TAIL dense; batch_size $SPARSE_BATCH"
+  say "(fixed $SPARSE_BATCH-wide ranges would need $fixed queries for one pass)"
+  printf 'chunking\truns\tstatuses\trows_written\tqueries\tchunks\tbatches\tsparse_detections\tqueries_saved\tseconds\tpeak_rss_mb\n' >"$tsv"
+  local chunking
+  for chunking in range keyset; do
+    local schema="bench_sparse_$chunking"
+    pg -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+    local run=0 statuses="" rows=0 queries=0 chunks=0 batches=0 detections=0 saved=0 secs=0 rss=0
+    while ((run < 20)); do
+      run=$((run + 1))
+      local d="$OUT/logs/sparse-$chunking-run$run"
+      mkdir -p "$d"
+      show "ETL_BENCH_SCHEMA=$schema ETL_BENCH_CHUNKING=$chunking /usr/bin/time -v -o $d/etl.time $ETL run jobs/bench/sparse.yml --report-json $d/report.json --progress never --log-level warn"
+      local rc=0
+      ETL_BENCH_SCHEMA=$schema ETL_BENCH_CHUNKING=$chunking ETL_BENCH_DATABASE=$SOURCE_DB \
+        /usr/bin/time -v -o "$d/etl.time" "$ETL" run jobs/bench/sparse.yml \
+        --report-json "$d/report.json" --progress never --log-level warn \
+        >"$d/etl.out" 2>"$d/etl.err" || rc=$?
+      local st
+      st=$(jfield "$d/report.json" status 2)
+      statuses+="${statuses:+,}$st"
+      rows=$((rows + $(jnum "$d/report.json" rows_written)))
+      queries=$((queries + $(jnum "$d/report.json" queries)))
+      chunks=$((chunks + $(jnum "$d/report.json" chunks)))
+      batches=$((batches + $(jnum "$d/report.json" batches)))
+      detections=$((detections + $(jnum "$d/report.json" sparse_detections)))
+      saved=$((saved + $(jnum "$d/report.json" queries_saved)))
+      secs=$(awk -v a="$secs" -v b="$(time_seconds "$d/etl.time")" 'BEGIN { printf "%.2f", a + b }')
+      rss=$(printf '%s\n%s\n' "$rss" "$(time_rss_mb "$d/etl.time")" | max_of)
+      printf '  %-6s run %d: exit %d, status %s, rows %s, queries %s, chunks %s, batches %s, watermark %s\n' \
+        "$chunking" "$run" "$rc" "$st" "$(jfield "$d/report.json" rows_written)" \
+        "$(jfield "$d/report.json" queries)" "$(jfield "$d/report.json" chunks)" \
+        "$(jfield "$d/report.json" batches)" "$(grep -o '"watermark":[^]]*]\{0,1\}' "$d/report.json" | cut -d: -f2-)"
+      if ((rc != 0)) || [[ $st != ok && $st != early_terminated ]]; then
+        fail "sparse $chunking run $run: exit $rc, status '$st': $(tail -n 3 "$d/etl.err" | tr '\n' ' ')"
+        break
+      fi
+      [[ $st == ok ]] && break
+    done
+    local count
+    count=$(pg_value "SELECT count(*) FROM $schema.sparse" 2>/dev/null || echo "?")
+    [[ $count == "$SPARSE_ROWS" ]] || fail "sparse $chunking: $schema.sparse holds $count rows after $run runs, expected $SPARSE_ROWS"
+    [[ $rows == "$SPARSE_ROWS" ]] || fail "sparse $chunking: the runs' rows_written add up to $rows, expected $SPARSE_ROWS (rows read twice or missed)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$chunking" "$run" "$statuses" "$rows" \
+      "$queries" "$chunks" "$batches" "$detections" "$saved" "$secs" "$rss" >>"$tsv"
+  done
+  {
+    echo "## sparse: incremental on id, bench.sparse ($SPARSE_ROWS rows, key span 1..$((SPARSE_MIDDLE_END + SPARSE_TAIL)))"
+    echo
+    echo "Fixed $SPARSE_BATCH-wide ranges would need $fixed queries for one pass."
+    echo
+    echo "| chunking | runs | statuses | rows written | queries | chunks | write batches | sparse detections | queries saved | seconds (all runs) | peak RSS MB |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    tail -n +2 "$tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
+  } >"$md"
+  say ""
+  column -t -s $'\t' "$tsv" 2>/dev/null || cat "$tsv"
+  say "written: $md, $tsv"
+}
+
+# ------------------------------------------------------------------ skewed
+
+bench_skewed() {
+  generate_skewed
+  step "skewed: parallel split balance (parallel_chunks 2) on bench.skewed ($SKEWED_ROWS rows)"
+  local md="$OUT/skewed.md"
+  local d="$OUT/logs/skewed-parallel" schema=bench_skewed_parallel
+  mkdir -p "$d"
+  pg -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+  show "ETL_BENCH_SCHEMA=$schema ETL_BENCH_PARALLEL_CHUNKS=2 /usr/bin/time -v -o $d/etl.time $ETL run jobs/bench/skewed.yml --strategy parallel --report-json $d/report.json --progress never --log-level trace"
+  local rc=0
+  ETL_BENCH_SCHEMA=$schema ETL_BENCH_PARALLEL_CHUNKS=2 ETL_BENCH_DATABASE=$SOURCE_DB \
+    /usr/bin/time -v -o "$d/etl.time" "$ETL" run jobs/bench/skewed.yml --strategy parallel \
+    --report-json "$d/report.json" --progress never --log-level trace \
+    >"$d/etl.out" 2>"$d/etl.err" || rc=$?
+  local st
+  st=$(jfield "$d/report.json" status 2)
+  ((rc == 0)) && [[ $st == ok ]] || fail "skewed parallel: exit $rc, status '$st': $(tail -n 3 "$d/etl.err" | tr '\n' ' ')"
+  local count
+  count=$(pg_value "SELECT count(*) FROM $schema.skewed" 2>/dev/null || echo "?")
+  [[ $count == "$SKEWED_ROWS" ]] || fail "skewed parallel: $schema.skewed holds $count rows, expected $SKEWED_ROWS"
+  local par_s
+  par_s=$(time_seconds "$d/etl.time")
+
+  # The parts' key ranges, from the readers' trace lines ("<db>.skewed [lo, hi): SELECT ...").
+  local ranges
+  ranges=$(grep -o "$SOURCE_DB\.skewed \[[0-9-]*, [0-9-]*)" "$d/etl.err" | grep -o '\[.*' | sort -u -t'[' -k2 -g || true)
+  local lines="" lo hi n max_part=0 parts=0
+  while IFS= read -r r; do
+    [[ -n $r ]] || continue
+    lo=$(sed -E 's/^\[(-?[0-9]+), (-?[0-9]+)\)$/\1/' <<<"$r")
+    hi=$(sed -E 's/^\[(-?[0-9]+), (-?[0-9]+)\)$/\2/' <<<"$r")
+    n=$(my_value "SELECT COUNT(*) FROM $SOURCE_DB.skewed WHERE id >= $lo AND id < $hi")
+    parts=$((parts + 1))
+    ((n > max_part)) && max_part=$n
+    lines+="| etl part $parts | [$lo, $hi) | $n | $(awk -v n="$n" -v t="$SKEWED_ROWS" 'BEGIN { printf "%.1f%%", 100 * n / t }') |"$'\n'
+  done <<<"$ranges"
+  local balance="n/a"
+  if ((parts > 0)); then
+    balance=$(awk -v m="$max_part" -v t="$SKEWED_ROWS" -v p="$parts" 'BEGIN { printf "%.2f", m / (t / p) }')
+  else
+    fail "skewed parallel: found no part ranges in the trace log ($d/etl.err)"
+  fi
+  # What a min/max midpoint split would have given.
+  local kmin kmax mid naive_lo naive_hi naive_balance
+  read -r kmin kmax < <(my_value "SELECT MIN(id), MAX(id) FROM $SOURCE_DB.skewed")
+  mid=$((kmin + (kmax - kmin + 1) / 2))
+  naive_lo=$(my_value "SELECT COUNT(*) FROM $SOURCE_DB.skewed WHERE id < $mid")
+  naive_hi=$((SKEWED_ROWS - naive_lo))
+  naive_balance=$(awk -v a="$naive_lo" -v b="$naive_hi" -v t="$SKEWED_ROWS" 'BEGIN { m = a > b ? a : b; printf "%.2f", m / (t / 2) }')
+
+  # copy_csv on the same table for the time reference.
+  local d2="$OUT/logs/skewed-copy_csv" schema2=bench_skewed_copy_csv
+  mkdir -p "$d2"
+  pg -c "DROP SCHEMA IF EXISTS $schema2 CASCADE" >/dev/null 2>&1
+  show "ETL_BENCH_SCHEMA=$schema2 /usr/bin/time -v -o $d2/etl.time $ETL run jobs/bench/skewed.yml --strategy copy_csv --report-json $d2/report.json --progress never --log-level warn"
+  rc=0
+  ETL_BENCH_SCHEMA=$schema2 ETL_BENCH_DATABASE=$SOURCE_DB /usr/bin/time -v -o "$d2/etl.time" \
+    "$ETL" run jobs/bench/skewed.yml --strategy copy_csv --report-json "$d2/report.json" \
+    --progress never --log-level warn >"$d2/etl.out" 2>"$d2/etl.err" || rc=$?
+  st=$(jfield "$d2/report.json" status 2)
+  ((rc == 0)) && [[ $st == ok ]] || fail "skewed copy_csv: exit $rc, status '$st'"
+  local copy_s
+  copy_s=$(time_seconds "$d2/etl.time")
+  {
+    echo "## skewed: parallel split balance, bench.skewed ($SKEWED_ROWS rows; $SKEWED_DENSE on ids 1..$SKEWED_DENSE, $SKEWED_THIN spread up to $kmax)"
+    echo
+    echo "| part | key range | rows | share |"
+    echo "|---|---|---:|---:|"
+    printf '%s' "$lines"
+    echo "| min/max midpoint (for comparison) | [$kmin, $mid) / [$mid, $((kmax + 1))) | $naive_lo / $naive_hi | |"
+    echo
+    echo "- balance (largest part / ideal part): etl $balance, min/max midpoint split would be $naive_balance"
+    echo "- parallel(2): ${par_s} s; copy_csv: ${copy_s} s; rows in target: $count"
+  } >"$md"
+  say ""
+  cat "$md"
+  say "written: $md"
+}
+
+# ------------------------------------------------------------------ main
+
+((WANT_MIXED)) && bench_mixed
+((WANT_SPARSE)) && bench_sparse
+((WANT_SKEWED)) && bench_skewed
+
+# One report file with every section that ran.
+{
+  [[ -f "$OUT/summary.md" ]] && cat "$OUT/summary.md" && echo
+  [[ -f "$OUT/sparse.md" ]] && cat "$OUT/sparse.md" && echo
+  [[ -f "$OUT/skewed.md" ]] && cat "$OUT/skewed.md" && echo
+  if [[ -f "$OUT/failures.txt" ]]; then
+    echo "## failures"
+    echo
+    sed 's/^/- /' "$OUT/failures.txt"
+  fi
+} >"$OUT/report.md"
+
+step "done: $OUT/report.md (commands: $COMMANDS)"
+if ((FAILURES > 0)); then
+  echo "bench.sh: $FAILURES check(s) failed:" >&2
+  cat "$OUT/failures.txt" >&2
+  exit 1
+fi
