@@ -145,19 +145,24 @@ grep -q 'CMAKE_BUILD_TYPE:STRING=Release' "$BUILD_DIR/CMakeCache.txt" 2>/dev/nul
   echo "bench.sh: warning: $BUILD_DIR is not a Release build; numbers will be pessimistic" >&2
 say "etl: $ETL ($("$ETL" --version 2>/dev/null || echo 'version unknown'))"
 
-step "servers"
+step "servers (commands below run in $REPO_ROOT)"
 scripts/servers.sh start
 eval "$(scripts/servers.sh env)"
 
 MYSQL_BASE=(mysql --no-defaults --default-character-set=utf8mb4 --protocol=tcp
   -h "$ETL_MYSQL_HOST" -P "$ETL_MYSQL_PORT" -u "$ETL_MYSQL_USER")
-MYSQL_SHOW="MYSQL_PWD=\"\$ETL_MYSQL_PASSWORD\" mysql --no-defaults --default-character-set=utf8mb4 --protocol=tcp -h $ETL_MYSQL_HOST -P $ETL_MYSQL_PORT -u $ETL_MYSQL_USER"
+MYSQL_ENV_SHOW="MYSQL_PWD=\"\$ETL_MYSQL_PASSWORD\""
+MYSQL_SHOW="mysql --no-defaults --default-character-set=utf8mb4 --protocol=tcp -h $ETL_MYSQL_HOST -P $ETL_MYSQL_PORT -u $ETL_MYSQL_USER"
 PSQL_BASE=(psql -X -q -v ON_ERROR_STOP=1 -h "$ETL_PG_HOST" -p "$ETL_PG_PORT" -U "$ETL_PG_USER"
   -d "$ETL_PG_DATABASE")
-PSQL_SHOW="PGPASSWORD=\"\$ETL_PG_PASSWORD\" PGOPTIONS='-c timezone=UTC' psql -X -q -v ON_ERROR_STOP=1 -h $ETL_PG_HOST -p $ETL_PG_PORT -U $ETL_PG_USER -d $ETL_PG_DATABASE"
+PSQL_ENV_SHOW="PGPASSWORD=\"\$ETL_PG_PASSWORD\" PGOPTIONS='-c timezone=UTC'"
+PSQL_SHOW="psql -X -q -v ON_ERROR_STOP=1 -h $ETL_PG_HOST -p $ETL_PG_PORT -U $ETL_PG_USER -d $ETL_PG_DATABASE"
 
 my() { MYSQL_PWD="$ETL_MYSQL_PASSWORD" "${MYSQL_BASE[@]}" "$@"; }
-pg() { PGPASSWORD="$ETL_PG_PASSWORD" PGOPTIONS='-c timezone=UTC' "${PSQL_BASE[@]}" "$@"; }
+pg() { # quiet: no NOTICEs (DROP ... CASCADE)
+  PGPASSWORD="$ETL_PG_PASSWORD" PGOPTIONS='-c timezone=UTC -c client_min_messages=warning' \
+    "${PSQL_BASE[@]}" "$@"
+}
 pg_value() { pg -At -c "$1"; }
 my_value() { my --batch --skip-column-names -e "$1"; }
 
@@ -176,6 +181,16 @@ time_rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 10
 # twice (run, then table): ask for occurrence 2 for the table's.
 jfield() {
   grep -o "\"$2\":[^,}]*" "$1" 2>/dev/null | sed -n "${3:-1}p" | cut -d: -f2- | tr -d '"'
+}
+
+json_error() { # the table's error text from a run report
+  grep -m1 -o '"error":"\([^"\\]\|\\.\)*"' "$1" 2>/dev/null | cut -c10- | sed 's/"$//; s/\\"/"/g'
+}
+
+why_failed() { # report error, else the last lines etl logged
+  local e
+  e=$(json_error "$1")
+  [[ -n $e ]] && echo "$e" || tail -n 3 "$2" 2>/dev/null | tr '\n' ' '
 }
 
 median() { # numbers on stdin -> median
@@ -358,8 +373,8 @@ CREATE TABLE $PIPE_SCHEMA.mixed (
   account_id  integer NOT NULL,
   name        varchar(100) NOT NULL,
   amount      numeric(12, 2) NOT NULL,
-  created_at  timestamp(0) NOT NULL,
-  updated_at  timestamptz(0) NOT NULL,
+  created_at  timestamp NOT NULL,      -- etl maps datetime to timestamp (see docs/benchmark.md)
+  updated_at  timestamptz NOT NULL,
   is_active   boolean NOT NULL,
   doc         jsonb,
   parent_id   integer,
@@ -382,7 +397,7 @@ run_mixed_load() {
     local select="SELECT $MIXED_COLUMNS FROM $SOURCE_DB.mixed"
     local copy="COPY $PIPE_SCHEMA.mixed ($MIXED_COLUMNS) FROM STDIN WITH (FORMAT text, NULL 'NULL')"
     local init="SET time_zone = '+00:00'"
-    show "/usr/bin/time -v -o $d/mysql.time $MYSQL_SHOW --init-command=\"$init\" --quick --batch --skip-column-names -e \"$select\" | /usr/bin/time -v -o $d/psql.time $PSQL_SHOW -c \"$copy\""
+    show "$MYSQL_ENV_SHOW /usr/bin/time -v -o $d/mysql.time $MYSQL_SHOW --init-command=\"$init\" --quick --batch --skip-column-names -e \"$select\" | $PSQL_ENV_SHOW /usr/bin/time -v -o $d/psql.time $PSQL_SHOW -c \"$copy\""
     set +e
     MYSQL_PWD="$ETL_MYSQL_PASSWORD" /usr/bin/time -v -o "$d/mysql.time" \
       "${MYSQL_BASE[@]}" --init-command="$init" --quick --batch --skip-column-names \
@@ -420,7 +435,7 @@ run_mixed_load() {
     chosen=$(jfield "$report" strategy)
     detail="report: status $status, strategy $chosen, rows_written $written, $(jfield "$report" seconds)s, peak_rss_mb $(jfield "$report" peak_rss_mb)"
     if ((rc != 0)) || [[ $status != ok ]]; then
-      fail "etl $strategy round $round: exit $rc, status '$status': $(grep -m1 -o '"error":"[^"]*' "$report" 2>/dev/null | cut -c10-) $(tail -n 3 "$d/etl.err" | tr '\n' ' ')"
+      fail "etl $strategy round $round: exit $rc, status '$status': $(why_failed "$report" "$d/etl.err")"
       rc=1
     fi
     [[ $chosen == "$strategy" ]] || fail "etl $strategy round $round: the report says strategy '$chosen'"
@@ -449,17 +464,18 @@ checksum_targets() {
       fail "$schema.mixed differs from $PIPE_SCHEMA.mixed (md5 $sum vs $first)"
     fi
   done
-  # Column types etl chose vs the pipe's hand-written table (informational).
+  # Column types etl chose (parallel swaps in a table etl created) vs the pipe's hand-written
+  # table (informational).
   local types
   types=$(pg_value "SELECT string_agg(table_schema || '.' || column_name || ' ' || format_type(a.atttypid, a.atttypmod), E'\n' ORDER BY column_name, table_schema)
     FROM information_schema.columns c
     JOIN pg_attribute a ON a.attrelid = (quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass
                        AND a.attname = c.column_name
-    WHERE c.table_name = 'mixed' AND c.table_schema IN ('$PIPE_SCHEMA', 'bench_copy_csv')" || true)
+    WHERE c.table_name = 'mixed' AND c.table_schema IN ('$PIPE_SCHEMA', 'bench_parallel')" || true)
   local diffs
   diffs=$(awk '{ split($1, p, "."); t = $0; sub(/^[^ ]+ /, "", t); ty[p[2], p[1]] = t; cols[p[2]] = 1 }
-    END { for (c in cols) if (ty[c, "'"$PIPE_SCHEMA"'"] != ty[c, "bench_copy_csv"])
-      printf "    %s: pipe %s, etl %s\n", c, ty[c, "'"$PIPE_SCHEMA"'"], ty[c, "bench_copy_csv"] }' <<<"$types")
+    END { for (c in cols) if (ty[c, "'"$PIPE_SCHEMA"'"] != ty[c, "bench_parallel"])
+      printf "    %s: pipe %s, etl %s\n", c, ty[c, "'"$PIPE_SCHEMA"'"], ty[c, "bench_parallel"] }' <<<"$types")
   if [[ -n $diffs ]]; then
     say "  column types differ between the pipe's table and etl's:"
     say "$diffs"
@@ -586,7 +602,7 @@ bench_sparse() {
         "$(jfield "$d/report.json" queries)" "$(jfield "$d/report.json" chunks)" \
         "$(jfield "$d/report.json" batches)" "$(grep -o '"watermark":[^]]*]\{0,1\}' "$d/report.json" | cut -d: -f2-)"
       if ((rc != 0)) || [[ $st != ok && $st != early_terminated ]]; then
-        fail "sparse $chunking run $run: exit $rc, status '$st': $(tail -n 3 "$d/etl.err" | tr '\n' ' ')"
+        fail "sparse $chunking run $run: exit $rc, status '$st': $(why_failed "$d/report.json" "$d/etl.err")"
         break
       fi
       [[ $st == ok ]] && break
@@ -629,7 +645,7 @@ bench_skewed() {
     >"$d/etl.out" 2>"$d/etl.err" || rc=$?
   local st
   st=$(jfield "$d/report.json" status 2)
-  ((rc == 0)) && [[ $st == ok ]] || fail "skewed parallel: exit $rc, status '$st': $(tail -n 3 "$d/etl.err" | tr '\n' ' ')"
+  ((rc == 0)) && [[ $st == ok ]] || fail "skewed parallel: exit $rc, status '$st': $(why_failed "$d/report.json" "$d/etl.err")"
   local count
   count=$(pg_value "SELECT count(*) FROM $schema.skewed" 2>/dev/null || echo "?")
   [[ $count == "$SKEWED_ROWS" ]] || fail "skewed parallel: $schema.skewed holds $count rows, expected $SKEWED_ROWS"
@@ -673,7 +689,7 @@ bench_skewed() {
     "$ETL" run jobs/bench/skewed.yml --strategy copy_csv --report-json "$d2/report.json" \
     --progress never --log-level warn >"$d2/etl.out" 2>"$d2/etl.err" || rc=$?
   st=$(jfield "$d2/report.json" status 2)
-  ((rc == 0)) && [[ $st == ok ]] || fail "skewed copy_csv: exit $rc, status '$st'"
+  ((rc == 0)) && [[ $st == ok ]] || fail "skewed copy_csv: exit $rc, status '$st': $(why_failed "$d2/report.json" "$d2/etl.err")"
   local copy_s
   copy_s=$(time_seconds "$d2/etl.time")
   {

@@ -1,24 +1,18 @@
 #include "app/cli.h"
 
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 #include <exception>
 
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
 #include "app/commands.h"
+#include "config/suggest.h"
 #include "report/logging.h"
 #include "version.h"
 
 namespace etl::app {
 namespace {
-
-const std::map<std::string, config::Strategy> kStrategyNames = {
-    {"standard", config::Strategy::kStandard},
-    {"streaming", config::Strategy::kStreaming},
-    {"copy_csv", config::Strategy::kCopyCsv},
-    {"parallel", config::Strategy::kParallel},
-};
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& global) {
   app.add_option("--log-level", global.log_level, "Log verbosity on stderr")
@@ -49,7 +43,7 @@ void SetupRun(CLI::App& app, RunOptions& opt) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_flag("--full", opt.full, "Full reload of the selected tables (ignore watermarks)");
   sub->add_option("--strategy", opt.strategy, "Override the strategy of every selected table")
-      ->transform(CLI::CheckedTransformer(kStrategyNames));
+      ->check(CLI::IsMember({"standard", "streaming", "copy_csv", "parallel"}));
   sub->add_flag("--dry-run", opt.dry_run, "Do exactly what `plan` does");
   sub->add_option("--report-json", opt.report_json,
                   "Write the run report as JSON to FILE (also when the run fails)");
@@ -85,6 +79,18 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // An unknown first word is a mistyped subcommand; CLI11 would only say one is required.
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
+      const std::string word = argv[1];
+      std::string hint;
+      for (const char* name : {"validate", "plan", "run"}) {
+        if (config::EditDistance(word, name) <= 2)
+          hint = std::string(" (did you mean '") + name + "'?)";
+      }
+      std::fprintf(stderr, "etl: unknown subcommand '%s'%s; run 'etl --help'\n", word.c_str(),
+                   hint.c_str());
+      return kExitUsage;
+    }
     app.exit(e);  // prints the message and usage hint to stderr
     return kExitUsage;
   }
@@ -98,8 +104,12 @@ int Main(int argc, char** argv) {
     if (app.got_subcommand("validate")) return RunValidate(validate, global);
     if (app.got_subcommand("plan")) return RunPlan(plan, global);
     if (app.got_subcommand("run")) {
-      if (run.dry_run) return RunPlan(PlanOptions{run.job_path, run.tables}, global);
-      return RunRun(run, global);
+      const auto strategy =
+          run.strategy.empty() ? std::nullopt : config::ParseStrategy(run.strategy);
+      if (run.dry_run) {
+        return RunPlan(PlanOptions{run.job_path, run.tables, strategy, run.full}, global);
+      }
+      return RunRun(run, strategy, global);
     }
   } catch (const std::exception& e) {
     // Commands handle their own errors; this is the last line of defence against a crash.

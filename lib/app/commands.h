@@ -2,6 +2,8 @@
 // The subcommands. Each returns the process exit code (app/cli.h ExitCode) and never throws:
 // problems are reported on stderr (logs) and, for `run`, in the run report.
 
+#include <optional>
+
 #include "app/options.h"
 
 namespace etl::app {
@@ -14,6 +16,8 @@ int RunValidate(const ValidateOptions& options, const GlobalOptions& global);
 int RunPlan(const PlanOptions& options, const GlobalOptions& global);
 
 // Loads the selected tables.
-int RunRun(const RunOptions& options, const GlobalOptions& global);
+// `strategy` is --strategy, already checked against the strategy names.
+int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
+           const GlobalOptions& global);
 
 }  // namespace etl::app

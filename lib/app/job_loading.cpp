@@ -8,7 +8,8 @@ namespace etl::app {
 
 std::optional<config::JobSpec> LoadJobOrReport(const std::string& path) {
   config::LoadResult result = config::LoadJobSpec(path);
-  for (const auto& d : result.diagnostics) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  for (const auto& d : result.diagnostics)
+    std::fprintf(stderr, "%s\n", d.ToString().c_str());
   if (!result.ok()) {
     std::size_t errors = 0;
     for (const auto& d : result.diagnostics) {
@@ -24,14 +25,16 @@ std::optional<std::vector<const config::TableSpec*>> SelectTables(
     const config::JobSpec& spec, const std::vector<std::string>& names) {
   std::vector<const config::TableSpec*> selected;
   if (names.empty()) {
-    for (const auto& t : spec.tables) selected.push_back(&t);
+    for (const auto& t : spec.tables)
+      selected.push_back(&t);
     return selected;
   }
   bool ok = true;
   for (const auto& name : names) {
     if (spec.FindTable(name) == nullptr) {
       std::string known;
-      for (const auto& t : spec.tables) known += (known.empty() ? "" : ", ") + t.name;
+      for (const auto& t : spec.tables)
+        known += (known.empty() ? "" : ", ") + t.name;
       std::fprintf(stderr, "etl: --table %s: no such table in %s (tables: %s)\n", name.c_str(),
                    spec.path.c_str(), known.c_str());
       ok = false;

@@ -10,8 +10,8 @@
 namespace etl::app {
 
 struct GlobalOptions {
-  std::string log_level = "info";  // trace|debug|info|warn|error
-  std::string log_format = "text"; // text|json
+  std::string log_level = "info";   // trace|debug|info|warn|error
+  std::string log_format = "text";  // text|json
 };
 
 struct ValidateOptions {
@@ -21,17 +21,20 @@ struct ValidateOptions {
 struct PlanOptions {
   std::string job_path;
   std::vector<std::string> tables;  // --table, repeatable; empty = all
+  // Set by `run --dry-run` so the plan shows what that run would do.
+  std::optional<config::Strategy> strategy;
+  bool full = false;
 };
 
 struct RunOptions {
   std::string job_path;
   std::vector<std::string> tables;
-  bool full = false;                            // --full: reload the selected tables
-  std::optional<config::Strategy> strategy;     // --strategy: override for every selected table
-  bool dry_run = false;                         // --dry-run: exactly what `plan` does
-  std::string report_json;                      // --report-json FILE
-  bool benchmark = false;                       // --benchmark: per-table phase timings
-  std::string progress = "auto";                // auto|always|never
+  bool full = false;              // --full: reload the selected tables
+  std::string strategy;           // --strategy NAME: override for every selected table ("" = none)
+  bool dry_run = false;           // --dry-run: exactly what `plan` does
+  std::string report_json;        // --report-json FILE
+  bool benchmark = false;         // --benchmark: per-table phase timings
+  std::string progress = "auto";  // auto|always|never
 };
 
 }  // namespace etl::app

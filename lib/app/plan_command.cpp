@@ -1,7 +1,7 @@
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 #include <exception>
+
+#include <spdlog/spdlog.h>
 
 #include "app/cli.h"
 #include "app/commands.h"
@@ -41,7 +41,8 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
               tables->size() == 1 ? "" : "s");
   for (const config::TableSpec* table : *tables) {
     try {
-      const auto plan = pipeline::PlanTable(*spec, *table, *mysql, &*pg, {});
+      const auto plan =
+          pipeline::PlanTable(*spec, *table, *mysql, &*pg, {options.strategy, options.full});
       std::printf("%s\n", pipeline::FormatPlanLine(plan).c_str());
       if (!plan.problem.empty()) ok = false;
     } catch (const std::exception& e) {

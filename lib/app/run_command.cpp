@@ -1,8 +1,8 @@
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <exception>
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 #include "app/commands.h"
@@ -35,7 +35,8 @@ int Finish(const RunOptions& options, const GlobalOptions& global, report::RunRe
 
 }  // namespace
 
-int RunRun(const RunOptions& options, const GlobalOptions& global) {
+int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
+           const GlobalOptions& global) {
   report::RunReport report;
   report.started_at = report::NowIso8601();
   auto spec = LoadJobOrReport(options.job_path);
@@ -74,10 +75,10 @@ int RunRun(const RunOptions& options, const GlobalOptions& global) {
   request.tables = *tables;
   request.env = env;
   request.full = options.full;
-  request.strategy = options.strategy;
+  request.strategy = strategy;
   request.benchmark = options.benchmark;
-  request.progress = options.progress == "always" ||
-                     (options.progress == "auto" && ::isatty(STDERR_FILENO) == 1);
+  request.progress =
+      options.progress == "always" || (options.progress == "auto" && ::isatty(STDERR_FILENO) == 1);
   pipeline::RunJob(request, report);
   return Finish(options, global, report, report.any_failed() ? kExitFailed : kExitOk);
 }

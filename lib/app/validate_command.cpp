@@ -1,6 +1,6 @@
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
+
+#include <spdlog/spdlog.h>
 
 #include "app/cli.h"
 #include "app/commands.h"

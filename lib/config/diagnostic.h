@@ -15,7 +15,7 @@ enum class Severity { kError, kWarning };
 struct Diagnostic {
   Severity severity = Severity::kError;
   std::string file;
-  int line = 0;    // 0: the problem has no position (e.g. a missing file)
+  int line = 0;  // 0: the problem has no position (e.g. a missing file)
   int column = 0;
   std::string key_path;
   std::string message;

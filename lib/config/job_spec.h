@@ -39,10 +39,10 @@ struct SourceSpec {  // MySQL / MariaDB
   std::string host = "127.0.0.1";
   int port = 3306;
   std::string user;
-  std::string password_env;                // name of the variable holding the password
-  std::optional<std::string> password;     // inline password (warned about by validate)
+  std::string password_env;             // name of the variable holding the password
+  std::optional<std::string> password;  // inline password (warned about by validate)
   std::string database;
-  std::string ssl_mode = "preferred";      // disabled|preferred|required|verify_ca|verify_identity
+  std::string ssl_mode = "preferred";  // disabled|preferred|required|verify_ca|verify_identity
   SessionSettings session;
 };
 
@@ -54,7 +54,7 @@ struct TargetSpec {  // PostgreSQL
   std::optional<std::string> password;
   std::string database;
   std::string schema = "public";
-  std::string sslmode = "prefer";          // libpq sslmode values
+  std::string sslmode = "prefer";  // libpq sslmode values
   SessionSettings session;
 };
 

@@ -1,9 +1,9 @@
 #include "pipeline/bad_rows.h"
 
-#include <fmt/format.h>
-
 #include <filesystem>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "report/logging.h"
 

@@ -1,8 +1,8 @@
 #include "pipeline/batch_sink.h"
 
-#include <fmt/format.h>
-
 #include <optional>
+
+#include <fmt/format.h>
 
 #include "report/stopwatch.h"
 #include "sink/copy_encoder.h"
@@ -18,15 +18,15 @@ constexpr std::size_t kCopyFlushBytes = 1 << 20;
 std::vector<std::string> ColumnNames(const std::vector<types::TargetColumn>& columns) {
   std::vector<std::string> names;
   names.reserve(columns.size());
-  for (const auto& c : columns) names.push_back(c.name);
+  for (const auto& c : columns)
+    names.push_back(c.name);
   return names;
 }
 
 class CopySink final : public BatchSink {
  public:
   CopySink(sink::PgConnection& conn, std::string schema, std::string table,
-           const std::vector<types::TargetColumn>& columns, config::CopyFormat format,
-           bool freeze)
+           const std::vector<types::TargetColumn>& columns, config::CopyFormat format, bool freeze)
       : conn_(conn),
         schema_(std::move(schema)),
         table_(std::move(table)),

@@ -28,11 +28,11 @@ namespace etl::pipeline {
 
 struct SinkCounters {
   std::int64_t rows_written = 0;
-  std::int64_t bytes = 0;        // bytes sent (COPY data, or INSERT parameter bytes)
-  std::int64_t batches = 0;      // write batches closed
-  std::int64_t statements = 0;   // COPY / INSERT statements
-  double process_seconds = 0;    // converting and encoding
-  double write_seconds = 0;      // sending to the server and waiting for it
+  std::int64_t bytes = 0;       // bytes sent (COPY data, or INSERT parameter bytes)
+  std::int64_t batches = 0;     // write batches closed
+  std::int64_t statements = 0;  // COPY / INSERT statements
+  double process_seconds = 0;   // converting and encoding
+  double write_seconds = 0;     // sending to the server and waiting for it
 };
 
 class BatchSink {

@@ -24,7 +24,8 @@ class JobLock {
   const std::string& key() const { return key_; }
 
  private:
-  JobLock(sink::PgConnection conn, std::string key) : conn_(std::move(conn)), key_(std::move(key)) {}
+  JobLock(sink::PgConnection conn, std::string key)
+      : conn_(std::move(conn)), key_(std::move(key)) {}
   sink::PgConnection conn_;
   std::string key_;
 };

@@ -18,9 +18,9 @@ void HandleBadRows(const BadRowPolicy& policy, const types::RowBatch& batch,
   for (const auto& b : bad) {
     const auto& columns = *policy.columns;
     if (policy.mode == config::OnBadRow::kFail || policy.rejects == nullptr) {
-      throw std::runtime_error(BadRowError(
-          policy.table, DescribeRowKey(batch, b.row, columns, policy.key_indexes),
-          columns.at(b.column).name, b.reason));
+      throw std::runtime_error(
+          BadRowError(policy.table, DescribeRowKey(batch, b.row, columns, policy.key_indexes),
+                      columns.at(b.column).name, b.reason));
     }
     policy.rejects->Write(batch, b.row, columns, policy.key_indexes, b.column, b.reason);
     ++rejected;

@@ -20,10 +20,10 @@ namespace etl::pipeline {
 
 struct BadRowPolicy {
   config::OnBadRow mode = config::OnBadRow::kFail;
-  std::string table;                          // for messages
+  std::string table;  // for messages
   const std::vector<types::TargetColumn>* columns = nullptr;
-  std::vector<std::size_t> key_indexes;       // to name the row in messages
-  RejectFile* rejects = nullptr;              // required for kReject
+  std::vector<std::size_t> key_indexes;  // to name the row in messages
+  RejectFile* rejects = nullptr;         // required for kReject
 };
 
 struct PumpResult {

@@ -1,14 +1,14 @@
 #include "pipeline/table_load.h"
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "pipeline/batch_sink.h"
 #include "pipeline/pump.h"
@@ -69,8 +69,8 @@ Session OpenSession(const LoadContext& ctx, const config::TableSpec& table,
   s.mysql_slot = ctx.mysql_budget->Acquire(who);
   s.mysql.emplace(source::Connect(ctx.job->source, ctx.env));
   s.pg_slot = ctx.pg_budget->Acquire(who);
-  s.pg.emplace(sink::Connect(ctx.job->target, ctx.env,
-                             table.performance.use_optimized_connections));
+  s.pg.emplace(
+      sink::Connect(ctx.job->target, ctx.env, table.performance.use_optimized_connections));
   return s;
 }
 
@@ -125,7 +125,8 @@ std::string UpsertFromStage(const std::string& schema, const std::string& target
                             const std::vector<std::string>& key,
                             const std::vector<std::string>& cursor) {
   std::vector<std::string> names;
-  for (const auto& c : columns) names.push_back(c.name);
+  for (const auto& c : columns)
+    names.push_back(c.name);
   std::string set;
   for (const auto& c : columns) {
     if (std::find(key.begin(), key.end(), c.name) != key.end()) continue;
@@ -142,9 +143,9 @@ std::string UpsertFromStage(const std::string& schema, const std::string& target
   }
   return fmt::format(
       "INSERT INTO {} ({}) SELECT DISTINCT ON ({}) {} FROM {} ORDER BY {} ON CONFLICT ({}) {}",
-      sink::QualifiedName(schema, target), sink::QuoteIdentList(names),
-      sink::QuoteIdentList(key), sink::QuoteIdentList(names), stage_qualified, order,
-      sink::QuoteIdentList(key), set.empty() ? "DO NOTHING" : "DO UPDATE SET " + set);
+      sink::QualifiedName(schema, target), sink::QuoteIdentList(names), sink::QuoteIdentList(key),
+      sink::QuoteIdentList(names), stage_qualified, order, sink::QuoteIdentList(key),
+      set.empty() ? "DO NOTHING" : "DO UPDATE SET " + set);
 }
 
 std::string WatermarkJson(const std::vector<std::string>& values) {
@@ -154,7 +155,10 @@ std::string WatermarkJson(const std::vector<std::string>& values) {
 class TableLoad {
  public:
   TableLoad(const LoadContext& ctx, const config::TableSpec& table, report::TableReport& report)
-      : ctx_(ctx), job_(*ctx.job), table_(table), report_(report),
+      : ctx_(ctx),
+        job_(*ctx.job),
+        table_(table),
+        report_(report),
         label_(fmt::format("{}.{}", job_.source.database, table.source_table)) {}
 
   void Run() {
@@ -214,7 +218,8 @@ class TableLoad {
     rp.database = job_.source.database;
     rp.table = table_.source_table;
     rp.label = label_;
-    for (const auto& c : plan_.columns) rp.columns.push_back(c.name);
+    for (const auto& c : plan_.columns)
+      rp.columns.push_back(c.name);
     rp.where = table_.where;
     rp.key = plan_.key;
     rp.key_indexes = key_indexes_;
@@ -242,8 +247,8 @@ class TableLoad {
     if (!job_.sparse.accumulation_on()) return nullptr;
     config::Accumulation acc = job_.sparse.accumulation;
     // bulk_insert_buffer caps the bytes of one write batch too.
-    const std::int64_t cap_mb = std::max<std::int64_t>(
-        1, table_.performance.bulk_insert_buffer_bytes / (1024 * 1024));
+    const std::int64_t cap_mb =
+        std::max<std::int64_t>(1, table_.performance.bulk_insert_buffer_bytes / (1024 * 1024));
     acc.max_memory_mb = std::min(acc.max_memory_mb, cap_mb);
     return std::make_unique<plan::AccumulationPolicy>(acc, true);
   }
@@ -252,8 +257,7 @@ class TableLoad {
                                       const std::string& table, bool freeze) const {
     const Strategy s = plan_.decision.strategy;
     if (s == Strategy::kCopyCsv || s == Strategy::kParallel) {
-      return MakeCopySink(pg, schema, table, plan_.columns, table_.performance.copy_format,
-                          freeze);
+      return MakeCopySink(pg, schema, table, plan_.columns, table_.performance.copy_format, freeze);
     }
     return MakeInsertSink(pg, schema, table, plan_.columns, {});
   }
@@ -396,9 +400,9 @@ class TableLoad {
         spdlog::info("{}: source is empty", table_.name);
       } else {
         bounds.push_back(*stats.key_min);
-        for (auto s : source::KeySplitPoints(*probe.mysql, job_.source.database,
-                                             table_.source_table, plan_.key[0], table_.where,
-                                             parts)) {
+        for (auto s :
+             source::KeySplitPoints(*probe.mysql, job_.source.database, table_.source_table,
+                                    plan_.key[0], table_.where, parts)) {
           if (s > bounds.back()) bounds.push_back(s);
         }
         bounds.push_back(*stats.key_max + 1);
@@ -428,6 +432,8 @@ class TableLoad {
           const PumpResult pump =
               Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(), Progress());
           tx.Commit();
+          spdlog::info("{}: part {}/{} key range [{}, {}): {} rows", table_.name, i + 1,
+                       errors.size(), bounds[i], bounds[i + 1], sink->counters().rows_written);
           std::lock_guard lock(totals_mu);
           totals_.Add(pump, sink->counters());
         } catch (...) {
@@ -435,7 +441,8 @@ class TableLoad {
         }
       });
     }
-    for (auto& w : workers) w.join();
+    for (auto& w : workers)
+      w.join();
     for (auto& e : errors) {
       if (e) {
         try {

@@ -30,10 +30,10 @@ namespace etl::pipeline {
 struct LoadContext {
   const config::JobSpec* job = nullptr;
   config::EnvLookup env;
-  bool full = false;                          // --full
-  std::optional<config::Strategy> strategy;   // --strategy
-  bool benchmark = false;                     // --benchmark (or pipeline/table benchmark)
-  bool progress = false;                      // progress lines on stderr
+  bool full = false;                         // --full
+  std::optional<config::Strategy> strategy;  // --strategy
+  bool benchmark = false;                    // --benchmark (or pipeline/table benchmark)
+  bool progress = false;                     // progress lines on stderr
   ConnectionBudget* mysql_budget = nullptr;
   ConnectionBudget* pg_budget = nullptr;
 };

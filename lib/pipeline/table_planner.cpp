@@ -1,8 +1,8 @@
 #include "pipeline/table_planner.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
@@ -18,7 +18,8 @@ bool IsIntegerType(const std::string& data_type) {
 
 std::string Join(const std::vector<std::string>& items, const std::string& sep) {
   std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+  for (const auto& s : items)
+    out += (out.empty() ? "" : sep) + s;
   return out;
 }
 
@@ -40,8 +41,8 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
   p.spec = &table;
   p.source = source::IntrospectIfExists(mysql, job.source.database, table.source_table);
   if (!p.source.exists) {
-    p.problem = fmt::format("table {}.{} does not exist in MySQL", job.source.database,
-                            table.source_table);
+    p.problem =
+        fmt::format("table {}.{} does not exist in MySQL", job.source.database, table.source_table);
     return p;
   }
 
@@ -71,9 +72,9 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
   const bool key_is_int_column =
       p.key.size() == 1 && IsIntegerType(p.source.FindColumn(p.key[0])->data_type);
 
-  const auto stats = source::Measure(mysql, job.source.database, table.source_table,
-                                     key_is_int_column ? std::optional(p.key[0]) : std::nullopt,
-                                     table.where);
+  const auto stats =
+      source::Measure(mysql, job.source.database, table.source_table,
+                      key_is_int_column ? std::optional(p.key[0]) : std::nullopt, table.where);
   p.measured_size_mb = stats.size_mb();
   p.rows = stats.row_count;
   p.single_integer_key = key_is_int_column && stats.key_unsupported.empty();
@@ -93,8 +94,9 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
       table.extraction_strategy == config::ExtractionStrategy::kIncremental && !overrides.full;
   if (table.extraction_strategy == config::ExtractionStrategy::kIncremental) {
     if (p.key.empty()) {
-      p.problem = "extraction_strategy incremental needs a primary key (the source has none; "
-                  "name one with primary_key)";
+      p.problem =
+          "extraction_strategy incremental needs a primary key (the source has none; "
+          "name one with primary_key)";
     }
     p.cursor = table.incremental_columns;
     for (const auto& k : p.key) {
@@ -102,8 +104,8 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     }
   }
 
-  p.chunking = plan::ResolveChunking(table.performance.chunking, !p.key.empty(),
-                                     p.single_integer_key);
+  p.chunking =
+      plan::ResolveChunking(table.performance.chunking, !p.key.empty(), p.single_integer_key);
   p.columns = types::MapColumns(p.source.columns, table.column_types);
 
   if (target != nullptr) {
@@ -134,11 +136,11 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
 std::string FormatPlanLine(const TablePlan& p) {
   const auto& t = *p.spec;
   if (!p.source.exists) return fmt::format("{}: ERROR {}", t.name, p.problem);
-  std::string line = fmt::format(
-      "{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name,
-      p.decision.size_mb, p.decision.size_estimated ? " (estimated)" : "", p.rows,
-      p.KeyDescription(), config::ToString(p.decision.strategy), p.decision.reason,
-      config::ToString(p.chunking.chunking));
+  std::string line =
+      fmt::format("{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name,
+                  p.decision.size_mb, p.decision.size_estimated ? " (estimated)" : "", p.rows,
+                  p.KeyDescription(), config::ToString(p.decision.strategy), p.decision.reason,
+                  config::ToString(p.chunking.chunking));
   if (!p.chunking.reason.empty()) line += fmt::format(" ({})", p.chunking.reason);
   if (t.extraction_strategy == config::ExtractionStrategy::kIncremental) {
     if (!p.incremental) {

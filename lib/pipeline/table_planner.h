@@ -24,10 +24,10 @@
 namespace etl::pipeline {
 
 struct TargetState {
-  bool checked = false;           // a target connection was available
+  bool checked = false;  // a target connection was available
   bool schema_exists = false;
   bool table_exists = false;
-  std::vector<std::string> differences;  // incompatibilities of an existing table
+  std::vector<std::string> differences;               // incompatibilities of an existing table
   std::optional<std::vector<std::string>> watermark;  // saved cursor values
   std::string last_status;                            // status of the previous run
 };
@@ -35,20 +35,20 @@ struct TargetState {
 struct TablePlan {
   const config::TableSpec* spec = nullptr;
   source::SourceTable source;
-  std::vector<std::string> key;        // spec primary_key, else the source's primary key
+  std::vector<std::string> key;  // spec primary_key, else the source's primary key
   bool single_integer_key = false;
   std::optional<std::int64_t> key_min;  // single integer key only
   std::optional<std::int64_t> key_max;
   double measured_size_mb = 0;
-  std::int64_t rows = 0;               // COUNT(*) with the table's where
+  std::int64_t rows = 0;  // COUNT(*) with the table's where
   plan::TableMeasure measure;
   plan::StrategyDecision decision;
   plan::ChunkingChoice chunking;
   std::vector<types::TargetColumn> columns;
-  bool incremental = false;            // extraction incremental and not --full
-  std::vector<std::string> cursor;     // incremental: incremental_columns then key columns
+  bool incremental = false;         // extraction incremental and not --full
+  std::vector<std::string> cursor;  // incremental: incremental_columns then key columns
   TargetState target;
-  std::string problem;                 // non-empty: this table cannot be loaded as planned
+  std::string problem;  // non-empty: this table cannot be loaded as planned
 
   std::string KeyDescription() const;  // "id int unsigned", "(a, b)", "none"
 };

@@ -1,10 +1,10 @@
 #include "pipeline/table_reader.h"
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
 #include <charconv>
 #include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "source/row_reader.h"
 #include "source/select_builder.h"
@@ -65,7 +65,8 @@ std::int64_t TableReader::ReadQuery(const std::string& sql, BoundedQueue<ReadIte
     if (last_values != nullptr && !value_indexes.empty()) {
       std::vector<std::string> values;
       values.reserve(value_indexes.size());
-      for (std::size_t i : value_indexes) values.emplace_back(batch.Field(last, i));
+      for (std::size_t i : value_indexes)
+        values.emplace_back(batch.Field(last, i));
       *last_values = std::move(values);
     }
     if (pending && !out.Push(std::move(*pending))) return rows;
@@ -113,8 +114,7 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
         auto b = builder();
         if (last) b.After(plan_.key, *last);
         b.OrderBy(plan_.key).Limit(plan_.batch_size);
-        const auto rows =
-            ReadQuery(b.Build(), out, free, false, nullptr, &last, plan_.key_indexes);
+        const auto rows = ReadQuery(b.Build(), out, free, false, nullptr, &last, plan_.key_indexes);
         if (rows < plan_.batch_size) break;
       }
       counters_.last_cursor = last;

@@ -38,25 +38,25 @@ struct ReadPlan {
   Mode mode = Mode::kStream;
   std::string database;
   std::string table;
-  std::string label;                       // "shop.orders" for messages
-  std::vector<std::string> columns;        // source columns, in target column order
-  std::optional<std::string> where;        // the spec's filter
-  std::vector<std::string> key;            // kSequenced: one column; kKeyset: the key columns
-  std::vector<std::size_t> key_indexes;    // positions of `key` in `columns`
-  std::vector<std::string> cursor;         // ORDER BY for kStream (incremental), may be empty
+  std::string label;                     // "shop.orders" for messages
+  std::vector<std::string> columns;      // source columns, in target column order
+  std::optional<std::string> where;      // the spec's filter
+  std::vector<std::string> key;          // kSequenced: one column; kKeyset: the key columns
+  std::vector<std::size_t> key_indexes;  // positions of `key` in `columns`
+  std::vector<std::string> cursor;       // ORDER BY for kStream (incremental), may be empty
   std::optional<std::vector<std::string>> after;  // cursor > after (incremental watermark)
   std::optional<std::vector<std::string>> upto;   // cursor <= upto (high mark)
   std::optional<std::pair<std::int64_t, std::int64_t>> key_range;  // stream: [lo, hi] (parallel)
   std::int64_t batch_size = 100000;
-  bool log_chunks = false;                 // monitoring.log_efficiency_metrics
-  bool alert_on_sparse = true;             // monitoring.alert_on_sparse_detection
+  bool log_chunks = false;      // monitoring.log_efficiency_metrics
+  bool alert_on_sparse = true;  // monitoring.alert_on_sparse_detection
 };
 
 struct ReaderCounters {
   std::int64_t rows = 0;
   std::int64_t queries = 0;
   std::int64_t chunks = 0;
-  double read_seconds = 0;  // in the connector: executing and fetching
+  double read_seconds = 0;                              // in the connector: executing and fetching
   std::optional<std::vector<std::string>> last_cursor;  // kKeyset/kStream: last row's cursor
 };
 

@@ -7,8 +7,7 @@ namespace etl::plan {
 using config::Strategy;
 
 StrategyDecision ChooseStrategy(const config::JobSpec& job, const config::TableSpec& table,
-                                const TableMeasure& measure,
-                                std::optional<Strategy> cli_override) {
+                                const TableMeasure& measure, std::optional<Strategy> cli_override) {
   StrategyDecision d;
   d.size_estimated = table.estimated_size_mb.has_value();
   d.size_mb = table.estimated_size_mb.value_or(measure.measured_size_mb);
@@ -23,7 +22,8 @@ StrategyDecision ChooseStrategy(const config::JobSpec& job, const config::TableS
   if (cli_override) {
     d.strategy = *cli_override;
     d.rule = 2;
-    d.reason = fmt::format("--strategy {} given on the command line", config::ToString(*cli_override));
+    d.reason =
+        fmt::format("--strategy {} given on the command line", config::ToString(*cli_override));
     return d;
   }
   if (table.performance.strategy != Strategy::kAuto) {
@@ -37,9 +37,8 @@ StrategyDecision ChooseStrategy(const config::JobSpec& job, const config::TableS
   const auto& rules = job.performance_rules;
   if (d.size_mb > rules.copy_csv_threshold_mb) {
     d.rule = 3;
-    const std::string head =
-        fmt::format("{} {:.1f} MB > copy_csv_threshold_mb {:g}", size_word, d.size_mb,
-                    rules.copy_csv_threshold_mb);
+    const std::string head = fmt::format("{} {:.1f} MB > copy_csv_threshold_mb {:g}", size_word,
+                                         d.size_mb, rules.copy_csv_threshold_mb);
     const std::int64_t rows = measure.rows.value_or(0);
     const std::string rows_text =
         measure.rows ? fmt::format("{} rows", rows) : std::string("row count unknown");
@@ -56,9 +55,9 @@ StrategyDecision ChooseStrategy(const config::JobSpec& job, const config::TableS
                              measure.key_description.empty() ? "none" : measure.key_description);
     } else {
       d.strategy = Strategy::kParallel;
-      d.reason = fmt::format("{}; {} >= parallel_threshold_rows {}, integer key {}, {} chunks", head,
-                             rows_text, rules.parallel_threshold_rows, measure.key_description,
-                             table.performance.parallel_chunks);
+      d.reason = fmt::format("{}; {} >= parallel_threshold_rows {}, integer key {}, {} chunks",
+                             head, rows_text, rules.parallel_threshold_rows,
+                             measure.key_description, table.performance.parallel_chunks);
     }
     return d;
   }

@@ -22,17 +22,17 @@ namespace etl::plan {
 
 // What plan/run measured about a source table.
 struct TableMeasure {
-  double measured_size_mb = 0;        // data + index, information_schema
-  std::optional<std::int64_t> rows;   // COUNT(*) (with the table's `where`)
-  bool single_integer_key = false;    // key is one column of an integer type
-  std::string key_description;        // e.g. "id bigint" or "(a, b)" or "none", for messages
+  double measured_size_mb = 0;       // data + index, information_schema
+  std::optional<std::int64_t> rows;  // COUNT(*) (with the table's `where`)
+  bool single_integer_key = false;   // key is one column of an integer type
+  std::string key_description;       // e.g. "id bigint" or "(a, b)" or "none", for messages
 };
 
 struct StrategyDecision {
   config::Strategy strategy = config::Strategy::kStandard;
-  int rule = 0;         // which rule of the contract chose it (1..5)
-  std::string reason;   // one line, e.g. "size 512.0 MB > copy_csv_threshold_mb 200, ..."
-  double size_mb = 0;   // the size the rules used
+  int rule = 0;                 // which rule of the contract chose it (1..5)
+  std::string reason;           // one line, e.g. "size 512.0 MB > copy_csv_threshold_mb 200, ..."
+  double size_mb = 0;           // the size the rules used
   bool size_estimated = false;  // from estimated_size_mb
 };
 

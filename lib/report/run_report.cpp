@@ -1,13 +1,13 @@
 #include "report/run_report.h"
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <sys/resource.h>
 
 #include "report/logging.h"
 
@@ -15,10 +15,14 @@ namespace etl::report {
 
 const char* ToString(TableStatus s) {
   switch (s) {
-    case TableStatus::kOk: return "ok";
-    case TableStatus::kEarlyTerminated: return "early_terminated";
-    case TableStatus::kFailed: return "failed";
-    case TableStatus::kSkipped: return "skipped";
+    case TableStatus::kOk:
+      return "ok";
+    case TableStatus::kEarlyTerminated:
+      return "early_terminated";
+    case TableStatus::kFailed:
+      return "failed";
+    case TableStatus::kSkipped:
+      return "skipped";
   }
   return "unknown";
 }
@@ -30,13 +34,16 @@ bool RunReport::any_failed() const {
   return false;
 }
 
-std::string RunReport::status() const { return any_failed() ? "failed" : "ok"; }
+std::string RunReport::status() const {
+  return any_failed() ? "failed" : "ok";
+}
 
 std::string NowIso8601() {
   const auto now = std::chrono::system_clock::now();
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
 }
 
 double PeakRssMb() {
@@ -47,9 +54,13 @@ double PeakRssMb() {
 
 namespace {
 
-std::string Quote(std::string_view s) { return "\"" + JsonEscape(s) + "\""; }
+std::string Quote(std::string_view s) {
+  return "\"" + JsonEscape(s) + "\"";
+}
 
-std::string Number(double v) { return fmt::format("{:.6g}", v); }
+std::string Number(double v) {
+  return fmt::format("{:.6g}", v);
+}
 
 }  // namespace
 
@@ -78,8 +89,8 @@ std::string ToJson(const RunReport& report) {
     if (t.status == TableStatus::kFailed) out += fmt::format(",\"error\":{}", Quote(t.error));
     if (t.phases) {
       out += fmt::format(",\"phases\":{{\"read\":{},\"process\":{},\"write\":{},\"total\":{}}}",
-                         Number(t.phases->read), Number(t.phases->process),
-                         Number(t.phases->write), Number(t.phases->total));
+                         Number(t.phases->read), Number(t.phases->process), Number(t.phases->write),
+                         Number(t.phases->total));
     }
     out += "}";
   }
@@ -109,8 +120,9 @@ std::string ToSummary(const RunReport& report) {
       out += fmt::format("{:<24} stopped early; resumes after {}\n", "", *t.watermark);
     }
     if (t.phases) {
-      out += fmt::format("{:<24} phases: read {:.2f}s, process {:.2f}s, write {:.2f}s, total {:.2f}s\n",
-                         "", t.phases->read, t.phases->process, t.phases->write, t.phases->total);
+      out += fmt::format(
+          "{:<24} phases: read {:.2f}s, process {:.2f}s, write {:.2f}s, total {:.2f}s\n", "",
+          t.phases->read, t.phases->process, t.phases->write, t.phases->total);
     }
     if (t.status == TableStatus::kFailed) out += fmt::format("{:<24} error: {}\n", "", t.error);
   }

@@ -25,23 +25,23 @@ struct PhaseTimes {  // seconds, when benchmarking
 struct TableReport {
   std::string name;
   TableStatus status = TableStatus::kSkipped;
-  std::string strategy;         // standard | streaming | copy_csv | parallel
+  std::string strategy;  // standard | streaming | copy_csv | parallel
   std::string strategy_reason;
-  std::string chunking;         // range | keyset | none, with why (summary only)
+  std::string chunking;  // range | keyset | none, with why (summary only)
   std::int64_t rows_read = 0;
   std::int64_t rows_written = 0;
   std::int64_t rows_rejected = 0;  // on_bad_row: reject
   std::int64_t bytes = 0;          // bytes sent to PostgreSQL
   std::int64_t queries = 0;        // SELECTs issued against the source for data
   std::int64_t chunks = 0;
-  std::int64_t batches = 0;        // write batches (COPY statements / INSERT groups)
-  double avg_chunk_efficiency = 0; // rows / key-range width over range chunks (1.0 otherwise)
+  std::int64_t batches = 0;         // write batches (COPY statements / INSERT groups)
+  double avg_chunk_efficiency = 0;  // rows / key-range width over range chunks (1.0 otherwise)
   std::int64_t sparse_detections = 0;
-  std::int64_t queries_saved = 0;  // vs fixed batch_size ranges over the same key span
+  std::int64_t queries_saved = 0;        // vs fixed batch_size ranges over the same key span
   std::optional<std::string> watermark;  // JSON array text, e.g. ["42"]
   double seconds = 0;
   double peak_rss_mb = 0;
-  std::string error;               // when failed
+  std::string error;  // when failed
   std::optional<PhaseTimes> phases;
 
   double rows_per_second() const { return seconds > 0 ? rows_written / seconds : 0; }
@@ -49,7 +49,7 @@ struct TableReport {
 
 struct RunReport {
   std::string job;
-  std::string started_at;   // ISO 8601 UTC
+  std::string started_at;  // ISO 8601 UTC
   std::string finished_at;
   std::vector<TableReport> tables;
 

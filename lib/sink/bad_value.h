@@ -11,7 +11,7 @@ struct BadValue {
   std::size_t row = 0;     // row index within the batch being written
   std::size_t column = 0;  // column index
   std::string column_name;
-  std::string reason;      // e.g. "text contains a NUL byte (0x00)..."
+  std::string reason;  // e.g. "text contains a NUL byte (0x00)..."
 };
 
 }  // namespace etl::sink

@@ -40,7 +40,8 @@ class RowBatch {
 
   void BeginRow() { ++rows_; }
   void AppendField(const char* data, std::size_t length) {
-    cells_.push_back(Cell{static_cast<std::int64_t>(arena_.size()), static_cast<std::int64_t>(length)});
+    cells_.push_back(
+        Cell{static_cast<std::int64_t>(arena_.size()), static_cast<std::int64_t>(length)});
     arena_.append(data, length);
   }
   void AppendField(std::string_view v) { AppendField(v.data(), v.size()); }

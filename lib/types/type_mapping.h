@@ -25,7 +25,7 @@ enum class ValueKind : unsigned char {
   kInt16,
   kInt32,
   kInt64,
-  kNumeric,      // decimal and unsigned bigint: digits pass through untouched
+  kNumeric,  // decimal and unsigned bigint: digits pass through untouched
   kFloat4,
   kFloat8,
   kDate,         // zero dates -> NULL
@@ -44,11 +44,11 @@ const char* ToString(ValueKind kind);
 
 struct TargetColumn {
   std::string name;
-  std::string pg_type;        // as written in CREATE TABLE, e.g. "numeric(20)", "varchar(255)"
+  std::string pg_type;  // as written in CREATE TABLE, e.g. "numeric(20)", "varchar(255)"
   ValueKind kind = ValueKind::kText;
   ValueKind source_kind = ValueKind::kText;  // == kind unless overridden (kCast)
   bool nullable = true;
-  std::vector<std::string> check_values;     // enum members for the CHECK constraint
+  std::vector<std::string> check_values;  // enum members for the CHECK constraint
   SourceColumn source;
 };
 

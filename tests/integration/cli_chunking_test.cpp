@@ -314,6 +314,7 @@ TEST_CASE("incremental range load stops early in a sparse middle and later runs 
     INFO(first.Describe());
     REQUIRE(first.command.exit_code == 0);
     CHECK(first.Str("status") == "early_terminated");
+    CHECK(first.command.out.find("early_terminated") != std::string::npos);
     CHECK(first.Int("sparse_detections") == 1);
     CHECK(first.Int("queries") == 12);
     REQUIRE(first.Watermark().has_value());
@@ -349,6 +350,7 @@ TEST_CASE("incremental range load stops early in a sparse middle and later runs 
   CHECK(written == 49960);
   CHECK(TargetFingerprint(db, "t") == source);
   CHECK(PgInt("SELECT count(DISTINCT id) FROM \"" + db + "\".t") == 49960);
+  CHECK(Trim(Psql("SELECT status FROM \"" + db + "\".etl_state WHERE table_name = 't'")) == "ok");
 
   // A full load of the same table is never cut short: it detects the sparse stretch, reads
   // the rest with keyset chunks and loads everything.
@@ -360,6 +362,19 @@ TEST_CASE("incremental range load stops early in a sparse middle and later runs 
   CHECK(full.Int("sparse_detections") >= 1);
   CHECK(full.Int("rows_written") == 49960);
   CHECK(TargetFingerprint(full_schema, "t") == source);
+
+  // New rows past the high mark: the next run reads just them, in one range.
+  MySql("INSERT INTO t SELECT seq, CONCAT('v', seq * 7) FROM seq_5020001_to_5021000", db);
+  const auto more = RunJob(db + "_more", spec, "t");
+  {
+    INFO("after new rows: " << more.Describe());
+    REQUIRE(more.command.exit_code == 0);
+    CHECK(more.Str("status") == "ok");
+    CHECK(more.Int("queries") == 1);
+    CHECK(more.Int("rows_written") == 1000);
+    CHECK(more.Watermark() == std::optional<std::int64_t>(5021000));
+    CHECK(TargetFingerprint(db, "t") == SourceFingerprint(db, "t"));
+  }
 }
 
 TEST_CASE("a sparse tail: full load switches to keyset, incremental stops and resumes",
@@ -532,4 +547,45 @@ TEST_CASE("a large dense incremental table never terminates early and writes few
   CHECK(r.Watermark() == std::optional<std::int64_t>(300000));
   CHECK(r.Int("rows_written") == 300000);
   CHECK(TargetFingerprint(db, "big") == SourceFingerprint(db, "big"));
+}
+
+TEST_CASE("each sparse stretch of an incremental table costs one early-terminated run",
+          "[cli][chunking][sparse][incremental]") {
+  RequireServers();
+  const std::string db = "chunking_two_gaps";
+  ResetMySqlDatabase(db);
+  ResetPgSchema(db);
+  // dense 1..20000 | every 500th key to 1000000 | dense 1000001..1020000 | every 500th key to
+  // 2000000 | dense 2000001..2020000.
+  CreateTable(db, "t",
+              {{"seq", "seq_1_to_20000"},
+               {"seq", "seq_20500_to_1000000_step_500"},
+               {"seq", "seq_1000001_to_1020000"},
+               {"seq", "seq_1020500_to_2000000_step_500"},
+               {"seq", "seq_2000001_to_2020000"}});
+  const std::string source = SourceFingerprint(db, "t");
+  const std::string spec =
+      JobHeader(db, db) +
+      TableBlock("t", 2000, "      strategy: copy_csv\n      chunking: range\n", kIncremental);
+
+  // Run 1 stops in the first gap; run 2 resumes with keyset chunks, returns to ranges in the
+  // dense middle and stops in the second gap; run 3 resumes and finishes.
+  std::vector<std::string> statuses;
+  std::optional<std::int64_t> previous_watermark;
+  for (int run = 1; run <= 5; ++run) {
+    const auto r = RunJob(db + "_" + std::to_string(run), spec, "t");
+    INFO("run " << run << ": " << r.Describe());
+    REQUIRE(r.command.exit_code == 0);
+    statuses.push_back(r.Str("status"));
+    REQUIRE(r.Watermark().has_value());
+    if (previous_watermark) CHECK(*r.Watermark() > *previous_watermark);
+    previous_watermark = r.Watermark();
+    // What is committed is exactly the source up to the watermark.
+    const std::string upto = "id <= " + std::to_string(*r.Watermark());
+    CHECK(TargetFingerprint(db, "t") == SourceFingerprint(db, "t", upto));
+    if (statuses.back() == "ok") break;
+  }
+  CHECK(statuses == std::vector<std::string>{"early_terminated", "early_terminated", "ok"});
+  CHECK(previous_watermark == std::optional<std::int64_t>(2020000));
+  CHECK(TargetFingerprint(db, "t") == source);
 }

@@ -1,15 +1,15 @@
 #include "support/test_env.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
-#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace etl::testing {
 namespace {
@@ -35,8 +35,7 @@ std::string ReadFile(const std::string& path) {
 
 std::filesystem::path TempDir() {
   static const std::filesystem::path dir = [] {
-    auto base = std::filesystem::temp_directory_path() /
-                ("etl-test-" + std::to_string(::getpid()));
+    auto base = std::filesystem::temp_directory_path() / ("etl-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(base);
     return base;
   }();
@@ -46,7 +45,8 @@ std::filesystem::path TempDir() {
 }  // namespace
 
 std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
   return s;
 }
 
@@ -67,9 +67,11 @@ CommandResult RunShell(const std::string& command_line) {
 
 CommandResult RunEtl(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::string cmd;
-  for (const auto& e : env) cmd += ShellQuote(e) + " ";
+  for (const auto& e : env)
+    cmd += ShellQuote(e) + " ";
   cmd += ShellQuote(ETL_BINARY);
-  for (const auto& a : args) cmd += " " + ShellQuote(a);
+  for (const auto& a : args)
+    cmd += " " + ShellQuote(a);
   if (!env.empty()) cmd = "env " + cmd;
   return RunShell(cmd);
 }
@@ -83,22 +85,22 @@ void RequireServers() {
   for (const char* v : {"ETL_MYSQL_HOST", "ETL_MYSQL_PORT", "ETL_MYSQL_USER", "ETL_PG_HOST",
                         "ETL_PG_PORT", "ETL_PG_USER", "ETL_PG_DATABASE"}) {
     if (Env(v).empty()) {
-      FAIL("integration tests need the test servers: run `eval \"$(scripts/servers.sh env)\"` "
-           "(or scripts/test.sh); "
-           << v << " is not set");
+      FAIL(
+          "integration tests need the test servers: run `eval \"$(scripts/servers.sh env)\"` "
+          "(or scripts/test.sh); "
+          << v << " is not set");
     }
   }
 }
 
 std::string MySql(const std::string& sql, const std::string& database) {
   RequireServers();
-  const std::string cmd = "MYSQL_PWD=" + ShellQuote(Env("ETL_MYSQL_PASSWORD")) +
-                          " mysql --batch --skip-column-names --default-character-set=utf8mb4 --protocol=TCP -h " +
-                          ShellQuote(Env("ETL_MYSQL_HOST")) + " -P " +
-                          ShellQuote(Env("ETL_MYSQL_PORT")) + " -u " +
-                          ShellQuote(Env("ETL_MYSQL_USER")) +
-                          (database.empty() ? "" : " -D " + ShellQuote(database)) + " -e " +
-                          ShellQuote(sql);
+  const std::string cmd =
+      "MYSQL_PWD=" + ShellQuote(Env("ETL_MYSQL_PASSWORD")) +
+      " mysql --batch --skip-column-names --default-character-set=utf8mb4 --protocol=TCP -h " +
+      ShellQuote(Env("ETL_MYSQL_HOST")) + " -P " + ShellQuote(Env("ETL_MYSQL_PORT")) + " -u " +
+      ShellQuote(Env("ETL_MYSQL_USER")) + (database.empty() ? "" : " -D " + ShellQuote(database)) +
+      " -e " + ShellQuote(sql);
   CommandResult r = RunShell(cmd);
   INFO("mysql: " << sql.substr(0, 500) << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);

@@ -1,9 +1,9 @@
 // The run report: JSON has the contract's fields and is valid JSON whatever the error text holds;
 // the summary names every table; the exit status follows the tables.
-#include <simdjson.h>
+#include <string>
 
 #include <catch2/catch.hpp>
-#include <string>
+#include <simdjson.h>
 
 #include "report/logging.h"
 #include "report/run_report.h"
