@@ -68,10 +68,12 @@ std::vector<std::string> QuotedMembers(std::string_view column_type) {
   return members;
 }
 
+// Always spelled with its precision, (0) included: PostgreSQL's bare `timestamp` means 6 digits,
+// and datetime(p) maps to timestamp(p) exactly.
 std::string WithPrecision(const char* base, const SourceColumn& c) {
   std::int64_t p = c.datetime_precision.value_or(TypeArg(c.column_type, 0).value_or(0));
-  if (p <= 0) return base;
-  return std::string(base) + "(" + std::to_string(std::min<std::int64_t>(p, 6)) + ")";
+  p = std::clamp<std::int64_t>(p, 0, 6);
+  return std::string(base) + "(" + std::to_string(p) + ")";
 }
 
 bool IsGeometry(std::string_view t) {
@@ -214,6 +216,21 @@ const char* ToString(ValueKind kind) {
   return "unknown";
 }
 
+namespace {
+
+// "  JSONB " -> "jsonb": lower case, surrounding blanks trimmed.
+std::string NormalisedTypeName(std::string_view type) {
+  while (!type.empty() && std::isspace(static_cast<unsigned char>(type.front()))) {
+    type.remove_prefix(1);
+  }
+  while (!type.empty() && std::isspace(static_cast<unsigned char>(type.back()))) {
+    type.remove_suffix(1);
+  }
+  return Lower(type);
+}
+
+}  // namespace
+
 TargetColumn MapColumn(const SourceColumn& column,
                        const std::optional<std::string>& override_pg_type) {
   TargetColumn t;
@@ -228,6 +245,19 @@ TargetColumn MapColumn(const SourceColumn& column,
     t.pg_type = *override_pg_type;
     t.kind = ValueKind::kCast;
     t.check_values.clear();
+    // The normalisation the value gets before the cast follows the type it is cast to where the
+    // source kind alone would get it wrong:
+    //  - text cast to json/jsonb is checked as JSON here, so a bad document is a bad row (named
+    //    by its key) rather than a failed COPY;
+    //  - tinyint(1) cast to anything but boolean keeps its number (5 stays 5, not 't').
+    const std::string target = NormalisedTypeName(*override_pg_type);
+    const bool text_like = t.source_kind == ValueKind::kText ||
+                           t.source_kind == ValueKind::kEnumText ||
+                           t.source_kind == ValueKind::kJsonb;
+    if (text_like && (target == "json" || target == "jsonb")) t.source_kind = ValueKind::kJsonb;
+    if (t.source_kind == ValueKind::kBoolFromInt && target != "boolean" && target != "bool") {
+      t.source_kind = ValueKind::kInt16;
+    }
   }
   return t;
 }

@@ -204,7 +204,7 @@ Converted ConvertValue(const TargetColumn& column, std::string_view raw, std::st
       return wkb.status == ConvertStatus::kOk ? HexBytea(wkb.value, scratch) : wkb;
     }
     case ValueKind::kJsonb:
-      return Text(raw);
+      return Json(raw, scratch);
     default:
       return Convert(column.source_kind, bits, raw, scratch);
   }

@@ -55,7 +55,9 @@ Converted ConvertValue(ValueKind kind, std::string_view raw, std::string& scratc
 //     above (zero dates -> NULL, bits -> digits, set -> array literal, bool -> t/f, timestamp
 //     -> "+00" suffix), except that kBytea and kGeometry become PostgreSQL's bytea hex text
 //     '\x0a1b...' (geometry without its SRID), so a cast to bytea keeps the bytes exactly.
-//     Text-like source kinds are validated as text, not as JSON: the cast decides.
+//     MapColumn adjusts `source_kind` to the cast's target: text cast to json/jsonb has
+//     source_kind kJsonb and is checked as JSON (a bad document is a bad row); tinyint(1) cast
+//     to a non-boolean type has kInt16 and keeps its number. Other text is checked as text.
 Converted ConvertValue(const TargetColumn& column, std::string_view raw, std::string& scratch);
 
 }  // namespace etl::types

@@ -128,10 +128,10 @@ const std::map<std::string, std::string>& ExpectedTypes() {
       {"b64", "bit varying(64)"},
       {"dt", "date"},
       {"dtm", "timestamp(6) without time zone"},
-      {"dt0", "timestamp without time zone"},
+      {"dt0", "timestamp(0) without time zone"},
       {"ts", "timestamp(6) with time zone"},
       {"tm", "interval(6)"},
-      {"tm0", "interval"},
+      {"tm0", "interval(0)"},
       {"yr", "smallint"},
       {"g", "bytea"},
   };

@@ -95,13 +95,13 @@ TEST_CASE("temporal types with and without fractional precision", "[types][mappi
   Expect(Col("date", "date"), "date", ValueKind::kDate);
   auto dt = Col("datetime", "datetime");
   dt.datetime_precision = 0;
-  Expect(dt, "timestamp", ValueKind::kTimestamp);
+  Expect(dt, "timestamp(0)", ValueKind::kTimestamp);
   dt.datetime_precision = 6;
   Expect(dt, "timestamp(6)", ValueKind::kTimestamp);
   Expect(Col("datetime", "datetime(3)"), "timestamp(3)", ValueKind::kTimestamp);
-  Expect(Col("timestamp", "timestamp"), "timestamptz", ValueKind::kTimestampTz);
+  Expect(Col("timestamp", "timestamp"), "timestamptz(0)", ValueKind::kTimestampTz);
   Expect(Col("timestamp", "timestamp(2)"), "timestamptz(2)", ValueKind::kTimestampTz);
-  Expect(Col("time", "time"), "interval", ValueKind::kInterval);
+  Expect(Col("time", "time"), "interval(0)", ValueKind::kInterval);
   Expect(Col("time", "time(6)"), "interval(6)", ValueKind::kInterval);
 }
 
@@ -139,8 +139,20 @@ TEST_CASE("overrides become kCast and keep the source kind", "[types][mapping]")
   CHECK(cols[0].pg_type == "text");
   CHECK(cols[1].kind == ValueKind::kCast);
   CHECK(cols[1].pg_type == "jsonb");
-  CHECK(cols[1].source_kind == ValueKind::kText);
+  // Text cast to json/jsonb is checked as JSON so a bad document is a bad row.
+  CHECK(cols[1].source_kind == ValueKind::kJsonb);
+  CHECK(MapColumns({j}, {{"payload", " JSON "}})[0].source_kind == ValueKind::kJsonb);
+  CHECK(MapColumns({j}, {{"payload", "varchar(10)"}})[0].source_kind == ValueKind::kText);
   CHECK(MapColumns({j}, {})[0].kind == ValueKind::kText);
+}
+
+TEST_CASE("tinyint(1) overridden to a number keeps its number; to boolean stays a boolean",
+          "[types][mapping]") {
+  auto flag = Col("tinyint", "tinyint(1)");
+  flag.name = "flag";
+  CHECK(MapColumn(flag, std::string("smallint")).source_kind == ValueKind::kInt16);
+  CHECK(MapColumn(flag, std::string("integer")).source_kind == ValueKind::kInt16);
+  CHECK(MapColumn(flag, std::string("Boolean")).source_kind == ValueKind::kBoolFromInt);
 }
 
 TEST_CASE("ToString names every kind", "[types][mapping]") {

@@ -237,7 +237,10 @@ TEST_CASE("kCast sends the source kind's normalised text", "[types][convert]") {
         "2024-01-01 00:00:00+00");
   CHECK(RunColumn(cast(ValueKind::kBytea), "\0\xAB"s).value == "\\x00ab");
   CHECK(RunColumn(cast(ValueKind::kGeometry), "\0\0\0\0\x01\x02"s).value == "\\x0102");
-  CHECK(RunColumn(cast(ValueKind::kJsonb), "not json").value == "not json");  // the cast decides
+  // A cast to json/jsonb (MapColumn gives it source_kind kJsonb) checks the document.
+  CHECK(RunColumn(cast(ValueKind::kJsonb), "not json").status == ConvertStatus::kBad);
+  CHECK(RunColumn(cast(ValueKind::kJsonb), R"({"a": [1]})").value == R"({"a": [1]})");
+  CHECK(RunColumn(cast(ValueKind::kInt16), "5").value == "5");  // tinyint(1) cast to a number
   CHECK(RunColumn(cast(ValueKind::kText), "bad\xFF").reason == std::string("invalid UTF-8"));
   CHECK(RunColumn(cast(ValueKind::kInt64), "-5").value == "-5");
 }
