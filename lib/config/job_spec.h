@@ -115,7 +115,7 @@ struct SparseSequenceOptimization {
 struct TablePerformance {
   Strategy strategy = Strategy::kAuto;
   int parallel_chunks = 4;
-  CopyFormat copy_format = CopyFormat::kCsv;
+  CopyFormat copy_format = CopyFormat::kBinary;  // see docs/loading.md: cheapest to ingest
   Chunking chunking = Chunking::kAuto;
   std::int64_t bulk_insert_buffer_bytes = 256LL * 1024 * 1024;
   bool use_optimized_connections = true;

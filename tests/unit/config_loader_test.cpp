@@ -280,7 +280,7 @@ TEST_CASE("a minimal spec gets the contract's defaults") {
   CHECK(t.column_types.empty());
   CHECK(t.performance.strategy == Strategy::kAuto);
   CHECK(t.performance.parallel_chunks == 4);
-  CHECK(t.performance.copy_format == CopyFormat::kCsv);
+  CHECK(t.performance.copy_format == CopyFormat::kBinary);
   CHECK(t.performance.chunking == Chunking::kAuto);
   CHECK(t.performance.bulk_insert_buffer_bytes == 256LL * 1024 * 1024);
   CHECK(t.performance.use_optimized_connections);
