@@ -25,6 +25,8 @@
 
 namespace {
 
+using etl::testing::ReadFile;
+
 using etl::testing::JobHeader;
 using etl::testing::MySql;
 using etl::testing::Psql;
@@ -123,13 +125,6 @@ struct TableResult {
                                       : command.err);
   }
 };
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Runs `etl run` on `spec` (written to a temp file named after `tag`) and returns table
 // `table`'s report entry.

@@ -19,8 +19,11 @@ namespace {
 
 using etl::testing::Env;
 using etl::testing::JobHeader;
+using etl::testing::JsonInt;
+using etl::testing::JsonString;
 using etl::testing::MySql;
 using etl::testing::Psql;
+using etl::testing::ReadFile;
 using etl::testing::ResetMySqlDatabase;
 using etl::testing::ResetPgSchema;
 using etl::testing::RunEtl;
@@ -28,36 +31,11 @@ using etl::testing::RunShell;
 using etl::testing::Trim;
 using etl::testing::WriteTempFile;
 
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string Quote(const std::string& s) {
   std::string q = "'";
   for (char c : s)
     q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
   return q + "'";
-}
-
-// The first integer value of "field" in a report JSON, or -1.
-long long JsonInt(const std::string& json, const std::string& field) {
-  std::smatch m;
-  if (std::regex_search(json, m, std::regex("\"" + field + "\"\\s*:\\s*(-?[0-9]+)"))) {
-    return std::stoll(m[1].str());
-  }
-  return -1;
-}
-
-std::string JsonString(const std::string& json, const std::string& field) {
-  std::smatch m;
-  if (std::regex_search(json, m,
-                        std::regex("\"" + field + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\""))) {
-    return m[1].str();
-  }
-  return "<absent>";
 }
 
 // md5 over an ordered text rendering of (id, a, s) on each side.
@@ -128,7 +106,7 @@ TEST_CASE(
     CHECK(std::regex_search(r.err, std::regex("id ?= ?'?2900\\b")));
     CHECK(std::regex_search(r.err, std::regex("column \"?s\"?\\b")));
     CHECK(std::regex_search(r.err, std::regex("NUL", std::regex::icase)));
-    const std::string json = ReadWhole(report);
+    const std::string json = ReadFile(report);
     CHECK(JsonString(json, "status") == "failed");
     CHECK(JsonString(json, "error").find("2900") != std::string::npos);
     CHECK(PgDigest(schema, "t") == before);
@@ -166,11 +144,11 @@ TEST_CASE("load atomic: on_bad_row reject loads the rest and writes the reject f
                      "CONCAT_WS(',', id, a, s) ORDER BY id SEPARATOR ';')) FROM t WHERE id NOT IN "
                      "(17, 2500)",
                      db)));
-    const std::string json = ReadWhole(report);
+    const std::string json = ReadFile(report);
     CHECK(JsonInt(json, "rows_rejected") == 2);
     CHECK(JsonInt(json, "rows_written") == 2998);
     CHECK(JsonString(json, "status") == "ok");
-    const std::string rejects = ReadWhole(reject_dir + "/t.rejects.jsonl");
+    const std::string rejects = ReadFile(reject_dir + "/t.rejects.jsonl");
     INFO("rejects file: " << rejects);
     CHECK(std::count(rejects.begin(), rejects.end(), '\n') == 2);
     CHECK(rejects.find("\"column\":\"s\"") != std::string::npos);
@@ -217,7 +195,7 @@ TEST_CASE("load atomic: invalid JSON in a longtext overridden as jsonb is a bad 
   INFO("stderr with reject: " << r.err);
   CHECK(r.exit_code == 0);
   CHECK(PgCount(schema, "t") == "1999");
-  CHECK(JsonInt(ReadWhole(report), "rows_rejected") == 1);
+  CHECK(JsonInt(ReadFile(report), "rows_rejected") == 1);
 }
 
 TEST_CASE("load atomic: a full reload that fails near the end keeps the previous copy",
@@ -265,7 +243,7 @@ bool KillWhileLoading(const std::string& job, const std::string& schema,
   RunShell(std::string("rm -f ") + Quote(pid_file) + "; " + Quote(ETL_BINARY) + " run " +
            Quote(job) + " --strategy " + strategy + " --progress never >" + Quote(log_file) +
            " 2>&1 & echo $! > " + Quote(pid_file));
-  const std::string pid = Trim(ReadWhole(pid_file));
+  const std::string pid = Trim(ReadFile(pid_file));
   REQUIRE(!pid.empty());
   bool seen = false;
   for (int i = 0; i < 400 && !seen; ++i) {
@@ -323,7 +301,7 @@ void KilledRunLeavesPreviousCopy(const std::string& strategy) {
     const std::string count = PgCount(schema, "t");
     const std::string digest = PgDigest(schema, "t");
     INFO("attempt " << attempt << " (delay " << delay_ms
-                    << " ms), run log: " << ReadWhole(job + ".log"));
+                    << " ms), run log: " << ReadFile(job + ".log"));
     if (count == "300000" && digest == source_digest) {
       // Committed before the kill: restore a distinguishable previous copy and retry.
       Psql("DELETE FROM \"" + schema + "\".t WHERE id % 2 = 0; UPDATE \"" + schema +
@@ -384,7 +362,7 @@ TEST_CASE("load atomic: wrong credentials fail with the server's message, never 
     CHECK(r.err.find("Access denied") != std::string::npos);
     CHECK(r.err.find(secret) == std::string::npos);
     CHECK(r.out.find(secret) == std::string::npos);
-    const std::string json = ReadWhole(report);
+    const std::string json = ReadFile(report);
     INFO("report: " << json);
     CHECK(JsonString(json, "status") == "failed");
     CHECK(JsonString(json, "error").find("Access denied") != std::string::npos);
@@ -399,7 +377,7 @@ TEST_CASE("load atomic: wrong credentials fail with the server's message, never 
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("password authentication failed") != std::string::npos);
     CHECK(r.err.find(secret) == std::string::npos);
-    const std::string json = ReadWhole(report);
+    const std::string json = ReadFile(report);
     INFO("report: " << json);
     CHECK(JsonString(json, "status") == "failed");
     CHECK(json.find(secret) == std::string::npos);
@@ -419,7 +397,7 @@ TEST_CASE("load atomic: exit code 75 while another run holds the job lock", "[cl
   const std::string pid_file = job + ".holder.pid";
   RunShell(psql + " -c " + Quote("SELECT pg_advisory_lock(" + key + ")") + " -c " +
            Quote("SELECT pg_sleep(4)") + " >/dev/null 2>&1 & echo $! > " + Quote(pid_file));
-  REQUIRE(!Trim(ReadWhole(pid_file)).empty());
+  REQUIRE(!Trim(ReadFile(pid_file)).empty());
   bool held = false;
   for (int i = 0; i < 200 && !held; ++i) {
     held = Trim(Psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "

@@ -14,37 +14,16 @@
 namespace {
 
 using etl::testing::JobHeader;
+using etl::testing::JsonInt;
+using etl::testing::JsonString;
 using etl::testing::MySql;
 using etl::testing::Psql;
+using etl::testing::ReadFile;
 using etl::testing::ResetMySqlDatabase;
 using etl::testing::ResetPgSchema;
 using etl::testing::RunEtl;
 using etl::testing::Trim;
 using etl::testing::WriteTempFile;
-
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-long long JsonInt(const std::string& json, const std::string& field) {
-  std::smatch m;
-  if (std::regex_search(json, m, std::regex("\"" + field + "\"\\s*:\\s*(-?[0-9]+)"))) {
-    return std::stoll(m[1].str());
-  }
-  return -1;
-}
-
-std::string JsonString(const std::string& json, const std::string& field) {
-  std::smatch m;
-  if (std::regex_search(json, m,
-                        std::regex("\"" + field + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\""))) {
-    return m[1].str();
-  }
-  return "<absent>";
-}
 
 // The ordered rows (id, v, updated_at with microseconds) on each side.
 std::string SourceRows(const std::string& db) {
@@ -72,7 +51,7 @@ Run RunJob(const std::string& job, const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args = {"run", job, "--progress", "never", "--report-json", report};
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = RunEtl(args);
-  return {r.exit_code, r.err, ReadWhole(report)};
+  return {r.exit_code, r.err, ReadFile(report)};
 }
 
 std::string IncrementalJob(const std::string& db, const std::string& schema,

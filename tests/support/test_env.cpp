@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -26,13 +27,6 @@ std::string ShellQuote(const std::string& s) {
   return q + "'";
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::filesystem::path TempDir() {
   static const std::filesystem::path dir = [] {
     auto base = std::filesystem::temp_directory_path() / ("etl-test-" + std::to_string(::getpid()));
@@ -43,6 +37,30 @@ std::filesystem::path TempDir() {
 }
 
 }  // namespace
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+long long JsonInt(const std::string& json, const std::string& field) {
+  std::smatch m;
+  if (std::regex_search(json, m, std::regex("\"" + field + "\"\\s*:\\s*(-?[0-9]+)"))) {
+    return std::stoll(m[1].str());
+  }
+  return -1;
+}
+
+std::string JsonString(const std::string& json, const std::string& field) {
+  std::smatch m;
+  if (std::regex_search(json, m,
+                        std::regex("\"" + field + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\""))) {
+    return m[1].str();
+  }
+  return "<absent>";
+}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))

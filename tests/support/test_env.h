@@ -47,4 +47,12 @@ std::string JobHeader(const std::string& mysql_database, const std::string& pg_s
 
 std::string Trim(std::string s);
 
+// The whole content of a file ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
+
+// The first `"field": <integer>` in a run report's JSON text, or -1 when absent.
+long long JsonInt(const std::string& json, const std::string& field);
+// The first `"field": "<string>"` (still JSON-escaped), or "<absent>".
+std::string JsonString(const std::string& json, const std::string& field);
+
 }  // namespace etl::testing
