@@ -175,7 +175,7 @@ class TableLoad {
     report_.strategy_reason = plan_.decision.reason;
     report_.chunking = config::ToString(plan_.chunking.chunking);
     if (!plan_.problem.empty()) throw std::runtime_error(plan_.problem);
-    spdlog::info("{}: {}", table_.name, FormatPlanLine(plan_));
+    spdlog::info("{}", FormatPlanLine(plan_));
 
     const bool tracks_watermark =
         table_.extraction_strategy == config::ExtractionStrategy::kIncremental;
@@ -228,6 +228,8 @@ class TableLoad {
     rp.batch_size = table_.batch_size;
     rp.log_chunks = job_.sparse.enabled && job_.sparse.monitoring.log_efficiency_metrics;
     rp.alert_on_sparse = job_.sparse.enabled && job_.sparse.monitoring.alert_on_sparse_detection;
+    rp.sparse_threshold = job_.sparse.detection.efficiency_threshold;
+    rp.sparse_limit = job_.sparse.detection.consecutive_sparse_limit;
     if (plan_.incremental) {
       rp.cursor = plan_.cursor;
       rp.after = watermark_;

@@ -147,9 +147,10 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
         }
         if (fb.detection && plan_.alert_on_sparse) {
           spdlog::warn(
-              "{}: sparse key sequence detected at {} (efficiency {:.2f}% over {} chunks); {}",
-              plan_.label, plan::ToString(*request), fb.efficiency * 100,
-              sequencer_->sparse_detections(),
+              "{}: sparse key sequence detected at {}: {} chunks in a row below {:.0f}% "
+              "efficiency (last {:.2f}%, average so far {:.1f}%); {}",
+              plan_.label, plan::ToString(*request), plan_.sparse_limit,
+              plan_.sparse_threshold * 100, fb.efficiency * 100, sequencer_->avg_efficiency() * 100,
               fb.stop_early ? "stopping early: the rows read commit with the watermark and the "
                               "next run resumes there"
                             : "reading the rest with keyset chunks");

@@ -48,8 +48,10 @@ struct ReadPlan {
   std::optional<std::vector<std::string>> upto;   // cursor <= upto (high mark)
   std::optional<std::pair<std::int64_t, std::int64_t>> key_range;  // stream: [lo, hi] (parallel)
   std::int64_t batch_size = 100000;
-  bool log_chunks = false;      // monitoring.log_efficiency_metrics
-  bool alert_on_sparse = true;  // monitoring.alert_on_sparse_detection
+  bool log_chunks = false;         // monitoring.log_efficiency_metrics
+  bool alert_on_sparse = true;     // monitoring.alert_on_sparse_detection
+  double sparse_threshold = 0.10;  // detection.efficiency_threshold, for messages
+  int sparse_limit = 2;            // detection.consecutive_sparse_limit, for messages
 };
 
 struct ReaderCounters {
