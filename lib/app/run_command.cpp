@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <exception>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -42,6 +43,7 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   auto spec = LoadJobOrReport(options.job_path);
   if (!spec) {
     report.job = options.job_path;
+    report.error = "invalid job spec: " + options.job_path + " (the problems are on stderr)";
     if (!options.report_json.empty()) report::WriteJsonFile(report, options.report_json);
     return kExitUsage;
   }
@@ -65,9 +67,17 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
     return Finish(options, global, report, kExitFailed);
   }
   if (!lock) {
-    spdlog::error("another run of job {} holds its lock ({}); try again later", spec->name,
-                  spec->target.schema);
-    return kExitLocked;
+    report.error =
+        fmt::format("another run of job {} holds its lock (target schema {}); try again later",
+                    spec->name, spec->target.schema);
+    spdlog::error("{}", report.error);
+    for (const auto* t : *tables) {
+      report::TableReport r;
+      r.name = t->name;
+      r.status = report::TableStatus::kSkipped;
+      report.tables.push_back(r);
+    }
+    return Finish(options, global, report, kExitLocked);
   }
 
   pipeline::RunRequest request;

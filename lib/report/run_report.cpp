@@ -35,7 +35,7 @@ bool RunReport::any_failed() const {
 }
 
 std::string RunReport::status() const {
-  return any_failed() ? "failed" : "ok";
+  return any_failed() || !error.empty() ? "failed" : "ok";
 }
 
 std::string NowIso8601() {
@@ -66,9 +66,11 @@ std::string Number(double v) {
 
 std::string ToJson(const RunReport& report) {
   std::string out = "{";
-  out += fmt::format("\"job\":{},\"started_at\":{},\"finished_at\":{},\"status\":{},\"tables\":[",
+  out += fmt::format("\"job\":{},\"started_at\":{},\"finished_at\":{},\"status\":{},",
                      Quote(report.job), Quote(report.started_at), Quote(report.finished_at),
                      Quote(report.status()));
+  if (!report.error.empty()) out += "\"error\":" + Quote(report.error) + ",";
+  out += "\"tables\":[";
   bool first = true;
   for (const auto& t : report.tables) {
     if (!first) out += ",";
@@ -126,6 +128,7 @@ std::string ToSummary(const RunReport& report) {
     }
     if (t.status == TableStatus::kFailed) out += fmt::format("{:<24} error: {}\n", "", t.error);
   }
+  if (!report.error.empty()) out += fmt::format("error: {}\n", report.error);
   out += fmt::format("job {}: {}\n", report.job, report.status());
   return out;
 }

@@ -52,8 +52,12 @@ struct RunReport {
   std::string started_at;  // ISO 8601 UTC
   std::string finished_at;
   std::vector<TableReport> tables;
+  // Why the run did not get to its tables (invalid spec, lock held by another run); the JSON
+  // then has an "error" field and status "failed".
+  std::string error;
 
-  // "ok" when every table is ok/early_terminated/skipped, "failed" otherwise.
+  // "failed" when a table failed or the run has an error, "ok" otherwise (early_terminated and
+  // skipped tables count as finished).
   std::string status() const;
   bool any_failed() const;
 };

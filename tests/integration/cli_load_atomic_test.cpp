@@ -411,6 +411,11 @@ TEST_CASE("load atomic: exit code 75 while another run holds the job lock", "[cl
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 75);
   CHECK(std::regex_search(r.err, std::regex("lock|another run", std::regex::icase)));
+  // The report is written for a locked-out run too: failed, with the reason, tables skipped.
+  const std::string locked_report = ReadFile(report);
+  CHECK(JsonString(locked_report, "status") == "failed");
+  CHECK(JsonString(locked_report, "error").find("holds its lock") != std::string::npos);
+  CHECK(locked_report.find("\"skipped\"") != std::string::npos);
   CHECK(Trim(Psql("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema +
                   "' AND tablename = 't'")) == "0");
 

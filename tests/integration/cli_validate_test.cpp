@@ -394,3 +394,13 @@ TEST_CASE("cli validate: an inline password is a warning and is never printed", 
   CHECK(CountDiagnostics(r.err, "error") == 0);
   CHECK_FALSE(Contains(r.out + r.err, "s3cr3t-Inline-Value"));
 }
+
+TEST_CASE("cli usage: run with an invalid spec exits 2 and still writes a failed report",
+          "[cli][validate]") {
+  const std::string report = etl::testing::WriteTempFile("invalid-spec-report.json", "");
+  auto r = RunEtl({"run", Spec("broken_strategy.yml"), "--report-json", report});
+  CHECK(r.exit_code == 2);
+  const std::string json = etl::testing::ReadFile(report);
+  CHECK(etl::testing::JsonString(json, "status") == "failed");
+  CHECK(etl::testing::JsonString(json, "error").find("invalid job spec") != std::string::npos);
+}

@@ -91,3 +91,25 @@ TEST_CASE("JsonEscape escapes control characters and invalid UTF-8") {
   CHECK(etl::report::JsonEscape("h\xc3\xa9 \xf0\x9f\x98\x80") == "h\xc3\xa9 \xf0\x9f\x98\x80");
   CHECK(etl::report::JsonEscape(std::string("\xe2\x82", 2)) == "\\u00e2\\u0082");  // truncated
 }
+
+TEST_CASE("a run-level error makes the run failed and appears in the JSON and the summary") {
+  RunReport r;
+  r.job = "demo";
+  r.error = "another run of job demo holds its lock";
+  TableReport skipped;
+  skipped.name = "orders";
+  skipped.status = TableStatus::kSkipped;
+  r.tables = {skipped};
+  CHECK(r.status() == "failed");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  const std::string json = etl::report::ToJson(r);
+  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  CHECK(std::string_view(doc["status"]) == "failed");
+  CHECK(std::string_view(doc["error"]) == "another run of job demo holds its lock");
+  CHECK(std::string_view(doc["tables"].at(0)["status"]) == "skipped");
+  CHECK(etl::report::ToSummary(r).find("error: another run of job demo holds its lock") !=
+        std::string::npos);
+  r.error.clear();
+  CHECK(etl::report::ToJson(r).find("\"error\"") == std::string::npos);
+}
