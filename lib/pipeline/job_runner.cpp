@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <thread>
+
+#include <spdlog/spdlog.h>
 
 #include "pipeline/connection_budget.h"
 #include "pipeline/table_load.h"
@@ -25,6 +28,18 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
 
   report.tables.assign(request.tables.size(), report::TableReport{});
   if (request.tables.empty()) {
+    report.finished_at = report::NowIso8601();
+    return;
+  }
+  try {
+    PrepareTarget(job, request.env);
+  } catch (const std::exception& e) {
+    for (std::size_t i = 0; i < request.tables.size(); ++i) {
+      report.tables[i].name = request.tables[i]->name;
+      report.tables[i].status = report::TableStatus::kFailed;
+      report.tables[i].error = std::string("cannot prepare the target schema: ") + e.what();
+    }
+    spdlog::error("cannot prepare the target schema {}: {}", job.target.schema, e.what());
     report.finished_at = report::NowIso8601();
     return;
   }

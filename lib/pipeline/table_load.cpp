@@ -166,8 +166,6 @@ class TableLoad {
     Session main = OpenSession(ctx_, table_, table_.name);
     auto& mysql = *main.mysql;
     auto& pg = *main.pg;
-    sink::EnsureSchema(pg, job_.target.schema);
-    sink::EnsureStateTable(pg, job_.target.schema);
 
     BeginSnapshot(mysql);
     plan_ = PlanTable(job_, table_, mysql, &pg, PlanOverrides{ctx_.strategy, ctx_.full});
@@ -516,6 +514,12 @@ class TableLoad {
 };
 
 }  // namespace
+
+void PrepareTarget(const config::JobSpec& job, const config::EnvLookup& env) {
+  sink::PgConnection pg = sink::Connect(job.target, env, /*apply_session=*/false);
+  sink::EnsureSchema(pg, job.target.schema);
+  sink::EnsureStateTable(pg, job.target.schema);
+}
 
 report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& table) {
   report::TableReport r;

@@ -16,6 +16,8 @@
 // SNAPSHOT), so measured key bounds, the high mark and the rows agree.
 //
 // LoadTable never throws: failures become a `failed` TableReport with the error.
+// REQUIRES: the target schema and its etl_state table exist (PrepareTarget, run once per job
+// before any table starts: CREATE ... IF NOT EXISTS is not safe against a concurrent creator).
 
 #include <optional>
 #include <string>
@@ -39,5 +41,8 @@ struct LoadContext {
 };
 
 report::TableReport LoadTable(const LoadContext& context, const config::TableSpec& table);
+
+// Creates the target schema and its etl_state table when missing. Throws sink::PgError.
+void PrepareTarget(const config::JobSpec& job, const config::EnvLookup& env);
 
 }  // namespace etl::pipeline
