@@ -89,7 +89,7 @@ TEST_CASE("post_load runs after the data commits; a failing statement fails the 
   CHECK(Count("c") == "5000");
 }
 
-TEST_CASE("--table loads only the named tables", "[cli][job]") {
+TEST_CASE("run --table loads only the named tables", "[cli][job]") {
   etl::testing::RequireServers();
   SeedThreeTables();
   const std::string spec = JobHeader(kDb, kSchema) + "tables:\n" + Table("a", "standard") +
