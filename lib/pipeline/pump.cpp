@@ -33,7 +33,7 @@ void HandleBadRows(const BadRowPolicy& policy, const types::RowBatch& batch,
 PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
                 plan::ChunkSequencer* sequencer, BatchSink& sink,
                 plan::AccumulationPolicy* accumulation, const BadRowPolicy& bad_rows,
-                const ProgressCallback& progress) {
+                const ProgressCallback& progress, const CancelSource& cancel) {
   BoundedQueue<ReadItem> queue(kQueueItems);
   BoundedQueue<types::RowBatch> free(kQueueItems + 2);
   TableReader reader(mysql, read_plan, sequencer);
@@ -79,6 +79,7 @@ PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
   } catch (...) {
     queue.Cancel();
     free.Cancel();
+    if (cancel) cancel();  // the reader may be inside a long unbuffered result
     reader_thread.join();
     throw;
   }

@@ -35,9 +35,13 @@ struct PumpResult {
 // Called about every two seconds with the rows written so far (progress display).
 using ProgressCallback = std::function<void(std::int64_t rows_written)>;
 
+// Stops the source statement the reader is running (source::KillQuery), so that when the
+// writer fails the reader does not first drain a large unbuffered result. May be empty.
+using CancelSource = std::function<void()>;
+
 PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
                 plan::ChunkSequencer* sequencer, BatchSink& sink,
                 plan::AccumulationPolicy* accumulation, const BadRowPolicy& bad_rows,
-                const ProgressCallback& progress = {});
+                const ProgressCallback& progress = {}, const CancelSource& cancel = {});
 
 }  // namespace etl::pipeline

@@ -274,6 +274,13 @@ class TableLoad {
     return b;
   }
 
+  CancelSource CancelFor(const source::MySqlConnection& mysql) const {
+    const config::SourceSpec* source = &job_.source;
+    const config::EnvLookup env = ctx_.env;
+    const std::uint64_t id = mysql.connection_id();
+    return [source, env, id] { source::KillQuery(*source, env, id); };
+  }
+
   ProgressCallback Progress() const {
     if (!ctx_.progress) return {};
     auto watch = std::make_shared<report::Stopwatch>();
@@ -348,7 +355,7 @@ class TableLoad {
     spdlog::debug("{}: writing with {}", table_.name, sink->Describe());
     auto accumulation = MakeAccumulation();
     const PumpResult pump = Pump(mysql, rp, sequencer ? &*sequencer : nullptr, *sink,
-                                 accumulation.get(), BadRows(), Progress());
+                                 accumulation.get(), BadRows(), Progress(), CancelFor(mysql));
     totals_.Add(pump, sink->counters());
     sink.reset();
 
@@ -433,8 +440,8 @@ class TableLoad {
           sink::Transaction tx(*s.pg);
           auto sink = MakeSink(*s.pg, schema, stage, false);
           auto accumulation = MakeAccumulation();
-          const PumpResult pump =
-              Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(), Progress());
+          const PumpResult pump = Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(),
+                                       Progress(), CancelFor(*s.mysql));
           tx.Commit();
           spdlog::info("{}: part {}/{} key range [{}, {}): {} rows", table_.name, i + 1,
                        errors.size(), bounds[i], bounds[i + 1], sink->counters().rows_written);

@@ -11,6 +11,7 @@
 #include <cppconn/exception.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
+#include <spdlog/spdlog.h>
 
 #include "source/mysql_error.h"
 #include "source/mysql_quote.h"
@@ -184,7 +185,21 @@ MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLooku
     conn.Exec("SET SESSION " + name + " = " +
               (IsNumericLiteral(value) ? value : QuoteString(value)));
   }
+  conn.set_connection_id(std::stoull(conn.QueryScalar("SELECT CONNECTION_ID()").value_or("0")));
   return conn;
+}
+
+void KillQuery(const config::SourceSpec& source, const config::EnvLookup& env,
+               std::uint64_t connection_id) noexcept {
+  if (connection_id == 0) return;
+  try {
+    MySqlConnection killer = Connect(source, env);
+    killer.Exec("KILL QUERY " + std::to_string(connection_id));
+    spdlog::debug("stopped the source statement of MySQL session {}", connection_id);
+  } catch (const std::exception& e) {
+    // 1094 "Unknown thread id": the session already ended, nothing to stop.
+    spdlog::debug("KILL QUERY {} on {}:{}: {}", connection_id, source.host, source.port, e.what());
+  }
 }
 
 }  // namespace etl::source

@@ -77,6 +77,9 @@ class MySqlConnection {
   bool is_mariadb() { return server_version().find("MariaDB") != std::string::npos; }
 
   const std::string& endpoint() const { return endpoint_; }
+  // The server's id of this session (CONNECTION_ID(), read by Connect): what KillQuery needs.
+  std::uint64_t connection_id() const { return connection_id_; }
+  void set_connection_id(std::uint64_t id) { connection_id_ = id; }
   // The connector session, for source/ classes that run their own statements.
   // REQUIRES: the connection is open (not moved from).
   sql::Connection& native();
@@ -85,6 +88,7 @@ class MySqlConnection {
   std::unique_ptr<sql::Connection> connection_;
   std::string endpoint_;
   std::string server_version_;
+  std::uint64_t connection_id_ = 0;
 };
 
 // Opens a session to `source` (password via config::ResolvePassword) and applies the session
@@ -92,5 +96,12 @@ class MySqlConnection {
 // the password variable is unset.
 MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env,
                         const ConnectOptions& options = {});
+
+// Interrupts the statement session `connection_id` is running (KILL QUERY, from a new session
+// of its own), so a reader streaming a large unbuffered result stops at once instead of
+// draining it; the reader then sees an "interrupted" error. A no-op when the session runs
+// nothing. Never throws: a failure is logged (the reader will still finish, only later).
+void KillQuery(const config::SourceSpec& source, const config::EnvLookup& env,
+               std::uint64_t connection_id) noexcept;
 
 }  // namespace etl::source
