@@ -1,6 +1,7 @@
 #include "pipeline/table_load.h"
 
 #include <algorithm>
+#include <charconv>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -149,6 +150,16 @@ std::string UpsertFromStage(const std::string& schema, const std::string& target
       set.empty() ? "DO NOTHING" : "DO UPDATE SET " + set);
 }
 
+// An integer key value from a watermark or high mark; the whole text must be the number.
+std::int64_t KeyValue(const std::string& text, const char* what) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw std::runtime_error(fmt::format("{} '{}' is not an integer key value", what, text));
+  }
+  return v;
+}
+
 std::string WatermarkJson(const std::vector<std::string>& values) {
   return sink::JsonStringArray(values);
 }
@@ -178,10 +189,7 @@ class TableLoad {
     const bool tracks_watermark =
         table_.extraction_strategy == config::ExtractionStrategy::kIncremental;
     if (tracks_watermark) high_mark_ = HighMark(mysql, job_, table_, plan_.cursor);
-    if (plan_.incremental) {
-      watermark_ = plan_.target.watermark;
-      resume_ = plan_.target.last_status == "early_terminated";
-    }
+    if (plan_.incremental) UseSavedWatermark();
     key_indexes_ = IndexesOf(plan_.columns, plan_.key);
 
     if (job_.pipeline.reject_dir.size() > 0 && table_.on_bad_row == config::OnBadRow::kReject) {
@@ -189,10 +197,10 @@ class TableLoad {
     }
 
     if (plan_.decision.strategy == Strategy::kParallel) {
-      const auto bounds = PartBounds(mysql);
+      const auto parts = Parts(mysql);
       main.mysql.reset();  // workers open their own; keep the pool slot count honest
       main.mysql_slot = {};
-      LoadParallel(pg, bounds);
+      LoadParallel(main, parts);
     } else {
       LoadSingle(mysql, pg);
     }
@@ -207,7 +215,7 @@ class TableLoad {
       spdlog::warn("{}: {} bad rows written to {}", table_.name, rejects_->count(),
                    rejects_->path());
     }
-    RunPostLoad(pg);
+    RunPostLoad(*main.pg);  // LoadParallel may have replaced the session
   }
 
   const LoadTotals& totals() const { return totals_; }
@@ -274,6 +282,31 @@ class TableLoad {
     return b;
   }
 
+  // The saved watermark applies only to the same cursor and to the table it was saved with.
+  void UseSavedWatermark() {
+    if (!plan_.target.watermark) return;
+    if (!plan_.target.table_exists) {
+      // Someone dropped the target: reading from the old watermark would rebuild it with only
+      // the newest rows. Load everything into the new table instead.
+      spdlog::warn("{}: target {}.{} is missing; ignoring the saved watermark and loading all rows",
+                   table_.name, job_.target.schema, table_.target_table);
+      return;
+    }
+    const auto& saved_cursor = plan_.target.cursor_columns;
+    const bool same_cursor = saved_cursor.empty()
+                                 ? plan_.target.watermark->size() == plan_.cursor.size()
+                                 : saved_cursor == plan_.cursor;
+    if (!same_cursor) {
+      throw std::runtime_error(fmt::format(
+          "the saved watermark [{}] belongs to cursor ({}), but the cursor is now ({}): "
+          "incremental_columns or the key changed; run once with --full to reload and reset it",
+          fmt::join(*plan_.target.watermark, ", "), fmt::join(saved_cursor, ", "),
+          fmt::join(plan_.cursor, ", ")));
+    }
+    watermark_ = plan_.target.watermark;
+    resume_ = plan_.target.last_status == "early_terminated";
+  }
+
   CancelSource CancelFor(const source::MySqlConnection& mysql) const {
     const config::SourceSpec* source = &job_.source;
     const config::EnvLookup env = ctx_.env;
@@ -307,8 +340,8 @@ class TableLoad {
       o.keys.key_min = plan_.key_min;
       o.keys.key_max = plan_.key_max;
       if (plan_.incremental) {
-        if (watermark_) o.keys.start_after = std::stoll(watermark_->at(0));
-        o.keys.key_max = high_mark_ ? std::optional(std::stoll(high_mark_->at(0))) : std::nullopt;
+        if (watermark_) o.keys.start_after = KeyValue(watermark_->at(0), "saved watermark");
+        if (high_mark_) o.keys.key_max = KeyValue(high_mark_->at(0), "high mark");
         rp.after.reset();  // the sequencer's bounds say the same, as integers
         rp.upto.reset();
       }
@@ -386,7 +419,8 @@ class TableLoad {
       }
       if (!wm.empty()) report_.watermark = WatermarkJson(wm);
     }
-    sink::WriteWatermark(pg, job_.target.schema, table_.name, wm, status, totals_.rows_written);
+    sink::WriteWatermark(pg, job_.target.schema, table_.name, wm, status, totals_.rows_written,
+                         wm.empty() ? std::vector<std::string>{} : plan_.cursor);
   }
 
   void FillSequencerMetrics(const plan::ChunkSequencer* seq, bool early) {
@@ -401,59 +435,73 @@ class TableLoad {
     }
   }
 
-  // Part i of a parallel load reads keys [bounds[i], bounds[i+1]). Split points come from the
-  // key's index (equal row counts, whatever the distribution), read in the plan's snapshot so
-  // they agree with the measured key bounds. Empty when the source has no rows.
-  std::vector<std::int64_t> PartBounds(source::MySqlConnection& mysql) const {
-    std::vector<std::int64_t> bounds;
-    if (!plan_.key_min || !plan_.key_max) return bounds;
-    bounds.push_back(*plan_.key_min);
-    for (auto s :
-         source::KeySplitPoints(mysql, job_.source.database, table_.source_table, plan_.key[0],
-                                table_.where, table_.performance.parallel_chunks)) {
-      if (s > bounds.back()) bounds.push_back(s);
+  // A part of a parallel load: keys in [lo, hi); the first part has no lower bound and the last
+  // none above, so no key is left out whatever the extremes (INT64_MAX included).
+  struct KeyPart {
+    std::optional<std::int64_t> lo;
+    std::optional<std::int64_t> hi;
+    std::string Describe() const {
+      return fmt::format("[{}, {})", lo ? std::to_string(*lo) : "-inf",
+                         hi ? std::to_string(*hi) : "+inf");
     }
-    bounds.push_back(*plan_.key_max + 1);
-    return bounds;
+  };
+
+  // Split points come from the key's index (equal row counts, whatever the distribution), read
+  // in the plan's snapshot.
+  std::vector<KeyPart> Parts(source::MySqlConnection& mysql) const {
+    std::vector<std::int64_t> splits;
+    if (plan_.key_min) {
+      for (auto s :
+           source::KeySplitPoints(mysql, job_.source.database, table_.source_table, plan_.key[0],
+                                  table_.where, table_.performance.parallel_chunks)) {
+        if (s > *plan_.key_min && (splits.empty() || s > splits.back())) splits.push_back(s);
+      }
+    }
+    std::vector<KeyPart> parts(splits.size() + 1);
+    for (std::size_t i = 0; i < splits.size(); ++i) {
+      parts[i].hi = splits[i];
+      parts[i + 1].lo = splits[i];
+    }
+    return parts;
   }
 
-  void LoadParallel(sink::PgConnection& pg, const std::vector<std::int64_t>& bounds) {
+  // REQUIRES: `main` holds the table's PostgreSQL session and no MySQL session. The PostgreSQL
+  // session is given back to the pool while the parts run (so a small pool cannot starve them)
+  // and taken again for the swap.
+  void LoadParallel(Session& main, const std::vector<KeyPart>& parts) {
     const std::string& schema = job_.target.schema;
     const std::string& target = table_.target_table;
     const std::string stage = sink::StagingTableName(target);
-    sink::CreateStagingTable(pg, schema, target, stage, plan_.columns);
-    std::vector<std::exception_ptr> errors(bounds.empty() ? 0 : bounds.size() - 1);
-    std::mutex totals_mu;
-    std::vector<std::thread> workers;
-    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
-      workers.emplace_back([&, i] {
-        try {
-          const std::string who = fmt::format("{} part {}/{}", table_.name, i + 1, errors.size());
-          Session s = OpenSession(ctx_, table_, who);
-          BeginSnapshot(*s.mysql);
-          ReadPlan rp = BaseReadPlan();
-          rp.mode = ReadPlan::Mode::kStream;
-          rp.label = fmt::format("{} [{}, {})", label_, bounds[i], bounds[i + 1]);
-          rp.key_range = std::make_pair(bounds[i], bounds[i + 1]);
-          rp.cursor.clear();  // parts are unordered streams; bounds come from after/upto
-          if (plan_.incremental) rp.cursor = plan_.cursor;
-          sink::Transaction tx(*s.pg);
-          auto sink = MakeSink(*s.pg, schema, stage, false);
-          auto accumulation = MakeAccumulation();
-          const PumpResult pump = Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(),
-                                       Progress(), CancelFor(*s.mysql));
-          tx.Commit();
-          spdlog::info("{}: part {}/{} key range [{}, {}): {} rows", table_.name, i + 1,
-                       errors.size(), bounds[i], bounds[i + 1], sink->counters().rows_written);
-          std::lock_guard lock(totals_mu);
-          totals_.Add(pump, sink->counters());
-        } catch (...) {
-          errors[i] = std::current_exception();
-        }
-      });
+    if (plan_.incremental && plan_.target.table_exists &&
+        !sink::HasPrimaryKeyOrUnique(*main.pg, schema, target, plan_.key)) {
+      throw std::runtime_error(fmt::format(
+          "target {}.{} has no primary key or unique index on ({}), which incremental upserts "
+          "need",
+          schema, target, fmt::join(plan_.key, ", ")));
     }
-    for (auto& w : workers)
-      w.join();
+    sink::CreateStagingTable(*main.pg, schema, target, stage, plan_.columns);
+    main.pg.reset();
+    main.pg_slot = {};
+
+    std::vector<std::exception_ptr> errors(parts.size());
+    std::mutex totals_mu;
+    {
+      std::vector<std::jthread> workers;  // joined when the scope ends, also on an exception
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        workers.emplace_back([&, i] {
+          try {
+            LoadPart(parts[i], i, parts.size(), stage, totals_mu);
+          } catch (...) {
+            errors[i] = std::current_exception();
+          }
+        });
+      }
+    }
+
+    main.pg_slot = ctx_.pg_budget->Acquire(table_.name);
+    main.pg.emplace(
+        sink::Connect(job_.target, ctx_.env, table_.performance.use_optimized_connections));
+    sink::PgConnection& pg = *main.pg;
     for (auto& e : errors) {
       if (e) {
         try {
@@ -478,11 +526,6 @@ class TableLoad {
       if (!plan_.target.table_exists) {
         sink::CreateTable(pg, schema, target, plan_.columns);
         sink::AddPrimaryKey(pg, schema, target, plan_.key);
-      } else if (!sink::HasPrimaryKeyOrUnique(pg, schema, target, plan_.key)) {
-        throw std::runtime_error(fmt::format(
-            "target {}.{} has no primary key or unique index on ({}), which incremental upserts "
-            "need",
-            schema, target, fmt::join(plan_.key, ", ")));
       }
       pg.Exec(UpsertFromStage(schema, target, sink::QualifiedName(schema, stage), plan_.columns,
                               plan_.key, plan_.cursor));
@@ -492,6 +535,30 @@ class TableLoad {
     }
     report_.status = report::TableStatus::kOk;
     report_.avg_chunk_efficiency = 1.0;
+  }
+
+  // One part of a parallel load: its own MySQL snapshot and PostgreSQL transaction, COPY into
+  // the staging table.
+  void LoadPart(const KeyPart& part, std::size_t index, std::size_t count, const std::string& stage,
+                std::mutex& totals_mu) {
+    Session s =
+        OpenSession(ctx_, table_, fmt::format("{} part {}/{}", table_.name, index + 1, count));
+    BeginSnapshot(*s.mysql);
+    ReadPlan rp = BaseReadPlan();
+    rp.mode = ReadPlan::Mode::kStream;
+    rp.label = fmt::format("{} {}", label_, part.Describe());
+    rp.key_lo = part.lo;
+    rp.key_hi = part.hi;
+    sink::Transaction tx(*s.pg);
+    auto sink = MakeSink(*s.pg, job_.target.schema, stage, false);
+    auto accumulation = MakeAccumulation();
+    const PumpResult pump = Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(),
+                                 Progress(), CancelFor(*s.mysql));
+    tx.Commit();
+    spdlog::info("{}: part {}/{} key range {}: {} rows", table_.name, index + 1, count,
+                 part.Describe(), sink->counters().rows_written);
+    std::lock_guard lock(totals_mu);
+    totals_.Add(pump, sink->counters());
   }
 
   void RunPostLoad(sink::PgConnection& pg) {

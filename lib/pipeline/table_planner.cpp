@@ -11,9 +11,10 @@
 namespace etl::pipeline {
 namespace {
 
-bool IsIntegerType(const std::string& data_type) {
-  return data_type == "tinyint" || data_type == "smallint" || data_type == "mediumint" ||
-         data_type == "int" || data_type == "integer" || data_type == "bigint";
+// MySQL sorts ENUM and SET columns by their position in the definition but compares them with
+// a string literal by name, so `col > 'x' ORDER BY col` pages skip or repeat rows.
+bool OrdersByPosition(const types::SourceColumn& c) {
+  return c.data_type == "enum" || c.data_type == "set";
 }
 
 std::string Join(const std::vector<std::string>& items, const std::string& sep) {
@@ -69,15 +70,12 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
       return p;
     }
   }
-  const bool key_is_int_column =
-      p.key.size() == 1 && IsIntegerType(p.source.FindColumn(p.key[0])->data_type);
-
   const auto stats =
       source::Measure(mysql, job.source.database, table.source_table,
-                      key_is_int_column ? std::optional(p.key[0]) : std::nullopt, table.where);
+                      p.key.size() == 1 ? std::optional(p.key[0]) : std::nullopt, table.where);
   p.measured_size_mb = stats.size_mb();
   p.rows = stats.row_count;
-  p.single_integer_key = key_is_int_column && stats.key_unsupported.empty();
+  p.single_integer_key = p.key.size() == 1 && stats.key_is_integer;
   p.key_min = stats.key_min;
   p.key_max = stats.key_max;
 
@@ -104,8 +102,37 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     }
   }
 
-  p.chunking =
-      plan::ResolveChunking(table.performance.chunking, !p.key.empty(), p.single_integer_key);
+  // Keyset pages need a key MySQL orders and compares the same way, with no NULLs.
+  std::string keyset_unsafe;
+  for (const auto& k : p.key) {
+    const auto* col = p.source.FindColumn(k);
+    if (OrdersByPosition(*col)) keyset_unsafe = "key column " + k + " is an " + col->data_type;
+    if (col->nullable) keyset_unsafe = "key column " + k + " allows NULL";
+  }
+  if (keyset_unsafe.empty()) {
+    p.chunking =
+        plan::ResolveChunking(table.performance.chunking, !p.key.empty(), p.single_integer_key);
+  } else {
+    p.chunking = {config::Chunking::kNone,
+                  keyset_unsafe + ": read as one stream, keyset pages could skip rows"};
+  }
+  if (table.extraction_strategy == config::ExtractionStrategy::kIncremental) {
+    for (const auto& c : p.cursor) {
+      const auto* col = p.source.FindColumn(c);
+      if (col->nullable && p.problem.empty()) {
+        p.problem = fmt::format(
+            "incremental cursor column {} allows NULL; rows where it is NULL would never load "
+            "(make it NOT NULL or choose another column)",
+            c);
+      }
+      if (OrdersByPosition(*col) && p.problem.empty()) {
+        p.problem = fmt::format(
+            "incremental cursor column {} is an {}, which MySQL orders by position but compares "
+            "by name; it cannot be a cursor",
+            c, col->data_type);
+      }
+    }
+  }
   p.columns = types::MapColumns(p.source.columns, table.column_types);
 
   if (target != nullptr) {
@@ -127,6 +154,7 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
       if (auto state = sink::ReadState(*target, schema, table.name)) {
         p.target.watermark = state->watermark;
         p.target.last_status = state->status;
+        p.target.cursor_columns = state->cursor_columns;
       }
     }
   }

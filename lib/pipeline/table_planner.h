@@ -30,6 +30,7 @@ struct TargetState {
   std::vector<std::string> differences;               // incompatibilities of an existing table
   std::optional<std::vector<std::string>> watermark;  // saved cursor values
   std::string last_status;                            // status of the previous run
+  std::vector<std::string> cursor_columns;            // what the watermark's values belong to
 };
 
 struct TablePlan {

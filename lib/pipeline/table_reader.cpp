@@ -93,18 +93,17 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
 
   switch (plan_.mode) {
     case ReadPlan::Mode::kStream: {
+      // No ORDER BY: the whole stream commits at once (its watermark is the high mark), so row
+      // order does not matter and the source need not sort.
       auto b = builder();
-      if (plan_.key_range) {
-        b.KeyRange(plan_.key.at(0), plan_.key_range->first, plan_.key_range->second);
+      if (plan_.key_lo && plan_.key_hi) {
+        b.KeyRange(plan_.key.at(0), *plan_.key_lo, *plan_.key_hi);
+      } else if (plan_.key_lo) {
+        b.After({plan_.key.at(0)}, {std::to_string(*plan_.key_lo - 1)});
+      } else if (plan_.key_hi) {
+        b.AtMost({plan_.key.at(0)}, {std::to_string(*plan_.key_hi - 1)});
       }
-      if (!plan_.cursor.empty()) b.OrderBy(plan_.cursor);
-      std::vector<std::size_t> cursor_indexes;
-      for (const auto& c : plan_.cursor) {
-        for (std::size_t i = 0; i < plan_.columns.size(); ++i) {
-          if (plan_.columns[i] == c) cursor_indexes.push_back(i);
-        }
-      }
-      ReadQuery(b.Build(), out, free, false, nullptr, &counters_.last_cursor, cursor_indexes);
+      ReadQuery(b.Build(), out, free, false, nullptr, nullptr, {});
       break;
     }
     case ReadPlan::Mode::kKeyset: {
@@ -117,7 +116,6 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
         const auto rows = ReadQuery(b.Build(), out, free, false, nullptr, &last, plan_.key_indexes);
         if (rows < plan_.batch_size) break;
       }
-      counters_.last_cursor = last;
       break;
     }
     case ReadPlan::Mode::kSequenced: {
@@ -135,7 +133,8 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
             b.OrderBy({key}).Limit(request->limit);
             break;
           case plan::ChunkRequest::Kind::kStream:
-            b.OrderBy({key});
+            if (request->after) b.After({key}, {std::to_string(*request->after)});
+            if (request->upto) b.AtMost({key}, {std::to_string(*request->upto)});
             break;
         }
         std::optional<std::int64_t> max_key;

@@ -46,7 +46,8 @@ struct ReadPlan {
   std::vector<std::string> cursor;       // ORDER BY for kStream (incremental), may be empty
   std::optional<std::vector<std::string>> after;  // cursor > after (incremental watermark)
   std::optional<std::vector<std::string>> upto;   // cursor <= upto (high mark)
-  std::optional<std::pair<std::int64_t, std::int64_t>> key_range;  // stream: [lo, hi] (parallel)
+  std::optional<std::int64_t> key_lo;             // kStream: key >= key_lo (a parallel part)
+  std::optional<std::int64_t> key_hi;             // kStream: key < key_hi
   std::int64_t batch_size = 100000;
   bool log_chunks = false;         // monitoring.log_efficiency_metrics
   bool alert_on_sparse = true;     // monitoring.alert_on_sparse_detection
@@ -58,8 +59,7 @@ struct ReaderCounters {
   std::int64_t rows = 0;
   std::int64_t queries = 0;
   std::int64_t chunks = 0;
-  double read_seconds = 0;                              // in the connector: executing and fetching
-  std::optional<std::vector<std::string>> last_cursor;  // kKeyset/kStream: last row's cursor
+  double read_seconds = 0;  // in the connector: executing and fetching
 };
 
 class TableReader {

@@ -62,7 +62,9 @@ void EnsureStateTable(PgConnection& conn, std::string_view schema) {
   const std::string sql = "CREATE TABLE IF NOT EXISTS " + StateTable(schema) +
                           " (table_name text PRIMARY KEY, watermark jsonb, status text NOT NULL,"
                           " rows_loaded bigint NOT NULL DEFAULT 0,"
-                          " updated_at timestamptz NOT NULL DEFAULT now())";
+                          " updated_at timestamptz NOT NULL DEFAULT now(), cursor_columns jsonb);"
+                          " ALTER TABLE " +
+                          StateTable(schema) + " ADD COLUMN IF NOT EXISTS cursor_columns jsonb";
   try {
     conn.Exec(sql);
   } catch (const PgError& e) {
@@ -86,6 +88,13 @@ std::optional<TableState> ReadState(PgConnection& conn, std::string_view schema,
   const std::string_view rows = r.Value(0, 1);
   std::from_chars(rows.data(), rows.data() + rows.size(), state.rows_loaded);
   state.updated_at = r.String(0, 2);
+  PgResult cols = conn.ExecParams(
+      "SELECT e.value FROM " + StateTable(schema) +
+          " s, jsonb_array_elements_text(s.cursor_columns) WITH ORDINALITY AS e(value, n)"
+          " WHERE s.table_name = $1 ORDER BY e.n",
+      {std::string(table)});
+  for (int i = 0; i < cols.rows(); ++i)
+    state.cursor_columns.push_back(cols.String(i, 0));
   if (r.Value(0, 3) == "t") return state;
 
   PgResult v = conn.ExecParams(
@@ -109,17 +118,19 @@ std::optional<TableState> ReadState(PgConnection& conn, std::string_view schema,
 
 void WriteWatermark(PgConnection& conn, std::string_view schema, std::string_view table,
                     const std::vector<std::string>& values, std::string_view status,
-                    std::int64_t rows_loaded) {
+                    std::int64_t rows_loaded, const std::vector<std::string>& cursor_columns) {
   PgParam watermark;
   if (!values.empty()) watermark = JsonStringArray(values);
+  PgParam cursor;
+  if (!cursor_columns.empty()) cursor = JsonStringArray(cursor_columns);
   conn.ExecParams(
       "INSERT INTO " + StateTable(schema) +
-          " AS s (table_name, watermark, status, rows_loaded, updated_at)"
-          " VALUES ($1, $2::jsonb, $3, $4::bigint, now())"
+          " AS s (table_name, watermark, status, rows_loaded, updated_at, cursor_columns)"
+          " VALUES ($1, $2::jsonb, $3, $4::bigint, now(), $5::jsonb)"
           " ON CONFLICT (table_name) DO UPDATE SET watermark = EXCLUDED.watermark,"
           " status = EXCLUDED.status, rows_loaded = EXCLUDED.rows_loaded,"
-          " updated_at = EXCLUDED.updated_at",
-      {std::string(table), watermark, std::string(status), std::to_string(rows_loaded)});
+          " updated_at = EXCLUDED.updated_at, cursor_columns = EXCLUDED.cursor_columns",
+      {std::string(table), watermark, std::string(status), std::to_string(rows_loaded), cursor});
 }
 
 void DeleteState(PgConnection& conn, std::string_view schema, std::string_view table) {

@@ -6,6 +6,7 @@
 //   status      text               -- "ok", "early_terminated", ...
 //   rows_loaded bigint             -- rows written by the run that saved this state
 //   updated_at  timestamptz
+//   cursor_columns jsonb       -- the columns the watermark's values belong to
 //
 // Atomicity is the caller's: WriteWatermark issues one upsert on the connection it is given and
 // is meant to run INSIDE the transaction that writes the rows the watermark covers, so both
@@ -34,6 +35,9 @@ struct TableState {
   std::string status;
   std::int64_t rows_loaded = 0;
   std::string updated_at;  // as PostgreSQL prints it (ISO 8601 with offset)
+  // The cursor columns the watermark's values belong to (empty when none was saved): a
+  // watermark is only meaningful for the same cursor.
+  std::vector<std::string> cursor_columns;
 };
 
 void EnsureStateTable(PgConnection& conn, std::string_view schema);
@@ -45,7 +49,7 @@ std::optional<TableState> ReadState(PgConnection& conn, std::string_view schema,
 // Upserts the state of `table`. Run inside the caller's open transaction.
 void WriteWatermark(PgConnection& conn, std::string_view schema, std::string_view table,
                     const std::vector<std::string>& values, std::string_view status,
-                    std::int64_t rows_loaded);
+                    std::int64_t rows_loaded, const std::vector<std::string>& cursor_columns = {});
 
 // Forgets the state of `table` (e.g. before a forced full reload). Same transaction rule.
 void DeleteState(PgConnection& conn, std::string_view schema, std::string_view table);

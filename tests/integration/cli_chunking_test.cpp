@@ -436,7 +436,7 @@ TEST_CASE("parallel splits a skewed key into parts of about equal rows",
       RunJob(db,
              JobHeader(db, db) +
                  TableBlock("skewed", 5000, "      strategy: parallel\n      parallel_chunks: 4\n"),
-             "skewed", {"--log-level", "trace"});
+             "skewed", {"--log-level", "info"});
   INFO(r.Describe());
   REQUIRE(r.command.exit_code == 0);
   CHECK(r.Str("status") == "ok");
@@ -444,30 +444,38 @@ TEST_CASE("parallel splits a skewed key into parts of about equal rows",
   CHECK(r.Int("rows_written") == 100000);
   CHECK(TargetFingerprint(db, "skewed") == source);
 
-  // The report has no per-part row counts; each part's reader labels its SELECT with its key
-  // range "[lo, hi)" in the trace log. Count the source rows of each logged range.
-  std::map<std::int64_t, std::int64_t> parts;  // lo -> hi
-  static const std::regex kPart(R"(chunking_parallel\.skewed \[(-?[0-9]+), (-?[0-9]+)\))");
+  // Each part logs "part i/n key range [lo, hi): N rows"; the first part has no lower bound and
+  // the last none above ("-inf" / "+inf"). Check the ranges tile the key space and hold the
+  // rows the log says, counted independently in MySQL.
+  struct Part {
+    std::string lo, hi;
+    std::int64_t logged_rows;
+  };
+  std::map<int, Part> parts;  // part number -> range
+  static const std::regex kPart(
+      R"(skewed: part ([0-9]+)/4 key range \[(-inf|-?[0-9]+), (\+inf|-?[0-9]+)\): ([0-9]+) rows)");
   for (auto it = std::sregex_iterator(r.command.err.begin(), r.command.err.end(), kPart);
        it != std::sregex_iterator(); ++it) {
-    parts[std::stoll((*it)[1].str())] = std::stoll((*it)[2].str());
+    parts[std::stoi((*it)[1].str())] = {(*it)[2].str(), (*it)[3].str(), std::stoll((*it)[4].str())};
   }
   REQUIRE(parts.size() == 4);
-  std::int64_t expected_lo = 1;
+  CHECK(parts.begin()->second.lo == "-inf");
+  CHECK(parts.rbegin()->second.hi == "+inf");
+  std::string expected_lo = "-inf";
   std::int64_t total = 0;
-  for (const auto& [lo, hi] : parts) {
-    CHECK(lo == expected_lo);  // contiguous, no gap, no overlap
-    expected_lo = hi;
-    const std::int64_t rows =
-        MyInt("SELECT COUNT(*) FROM skewed WHERE id >= " + std::to_string(lo) + " AND id < " +
-                  std::to_string(hi),
-              db);
-    INFO("part [" << lo << ", " << hi << ") holds " << rows << " rows");
+  for (const auto& [n, part] : parts) {
+    CHECK(part.lo == expected_lo);  // contiguous, no gap, no overlap
+    expected_lo = part.hi;
+    std::string where = "1 = 1";
+    if (part.lo != "-inf") where += " AND id >= " + part.lo;
+    if (part.hi != "+inf") where += " AND id < " + part.hi;
+    const std::int64_t rows = MyInt("SELECT COUNT(*) FROM skewed WHERE " + where, db);
+    INFO("part " << n << " [" << part.lo << ", " << part.hi << ") holds " << rows << " rows");
+    CHECK(rows == part.logged_rows);
     CHECK(rows >= 18750);  // 25000 +- 25%
     CHECK(rows <= 31250);
     total += rows;
   }
-  CHECK(expected_lo == 9000001);  // the last part ends after key_max
   CHECK(total == 100000);
 }
 
