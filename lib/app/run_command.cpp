@@ -49,7 +49,11 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   }
   report.job = spec->name;
   auto tables = SelectTables(*spec, options.tables);
-  if (!tables) return kExitUsage;
+  if (!tables) {
+    report.error = "unknown --table (the spec's tables are listed on stderr)";
+    if (!options.report_json.empty()) report::WriteJsonFile(report, options.report_json);
+    return kExitUsage;
+  }
 
   const auto env = config::ProcessEnvironment();
   std::optional<pipeline::JobLock> lock;

@@ -51,12 +51,13 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   };
   const std::size_t threads = std::clamp<std::size_t>(
       static_cast<std::size_t>(job.pipeline.parallel_tables), 1, request.tables.size());
-  std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < threads; ++i)
-    pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool)
-    t.join();
+  {
+    std::vector<std::jthread> pool;  // joined at the end of the scope, also on an exception
+    for (std::size_t i = 1; i < threads; ++i) {
+      pool.emplace_back(worker);
+    }
+    worker();
+  }
   report.finished_at = report::NowIso8601();
 }
 

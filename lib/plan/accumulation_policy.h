@@ -10,8 +10,10 @@
 //     them, e.g. RowBatch::byte_size()); a chunk that does not fit is split by rows.
 // Batches grow towards the maximum: a batch is written before a chunk that would not fit
 // (when it already holds min_batch_size rows) or as soon as it is full.
-// With accumulation off, every chunk is its own batch (no splitting: the table's
-// bulk_insert_buffer, enforced elsewhere, is the only cap).
+// With accumulation off, every chunk is its own batch (no splitting). Memory is bounded either
+// way: the writer never holds a whole batch (COPY data leaves in 1 MiB pieces, INSERTs in
+// statements of at most 65,535 parameters); bulk_insert_buffer lowers max_memory_mb when
+// accumulation is on (pipeline/table_load.cpp).
 //
 // The caller feeds each chunk through Offer() until all of its rows are placed:
 //

@@ -15,7 +15,10 @@ constexpr const char* kBlockersSql = R"SQL(
 WITH t AS (
   SELECT c.oid, c.relkind, c.relacl, c.relhasrules, c.relispartition
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p'))
+  WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')),
+     t2 AS (
+  SELECT c.oid, c.relowner, c.relreplident, c.reloptions, c.relpersistence
+  FROM pg_catalog.pg_class c WHERE c.oid IN (SELECT oid FROM t))
 SELECT DISTINCT 'view ' || v.oid::regclass::text || ' depends on it'
   FROM t JOIN pg_catalog.pg_depend d ON d.refobjid = t.oid AND d.classid = 'pg_catalog.pg_rewrite'::regclass
   JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
@@ -41,6 +44,27 @@ SELECT 'partitioned or a partition' FROM t WHERE t.relkind = 'p' OR t.relisparti
 UNION ALL
 SELECT 'inheritance' FROM t WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h
                                           WHERE h.inhrelid = t.oid OR h.inhparent = t.oid)
+UNION ALL
+SELECT 'column privileges on ' || quote_ident(a.attname)
+  FROM t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND a.attacl IS NOT NULL
+UNION ALL
+SELECT 'check constraint ' || quote_ident(co.conname)
+  FROM t JOIN pg_catalog.pg_constraint co ON co.conrelid = t.oid AND co.contype IN ('c', 'x')
+UNION ALL
+SELECT 'comments' FROM t WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_description d
+                                       WHERE d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT 'publication ' || quote_ident(pb.pubname)
+  FROM t JOIN pg_catalog.pg_publication_rel pr ON pr.prrelid = t.oid
+  JOIN pg_catalog.pg_publication pb ON pb.oid = pr.prpubid
+UNION ALL
+SELECT 'extended statistics ' || quote_ident(se.stxname)
+  FROM t JOIN pg_catalog.pg_statistic_ext se ON se.stxrelid = t.oid
+UNION ALL
+SELECT 'replica identity, storage options or persistence'
+  FROM t2 WHERE t2.relreplident <> 'd' OR t2.reloptions IS NOT NULL OR t2.relpersistence <> 'p'
+UNION ALL
+SELECT 'owned by another role' FROM t2 WHERE t2.relowner <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)
 UNION ALL
 SELECT 'column ' || quote_ident(a.attname) || ' has a default, identity or generation expression'
   FROM t JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped

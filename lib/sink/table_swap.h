@@ -12,8 +12,11 @@
 //            target does not exist, or when dropping it loses nothing: no view or materialized
 //            view depends on it, no foreign key points to or from it, it has no user triggers,
 //            rules or row-level-security policies, no index besides its primary key, no
-//            granted privileges, no column default/identity/generated column, and it is not
-//            partitioned, a partition, or part of an inheritance tree.
+//            granted privileges (table or column), no CHECK or exclusion constraint, no
+//            comment, no publication, no extended statistics, default replica identity, no
+//            storage options, permanent persistence, the same owner as the loading role, no
+//            column default/identity/generated column, and it is not partitioned, a partition,
+//            or part of an inheritance tree. Whatever the rename would lose forces a merge.
 //   kMerge   otherwise: TRUNCATE the target (DELETE when a foreign key references it, since
 //            TRUNCATE refuses that), INSERT INTO target (columns) SELECT columns FROM stage,
 //            DROP the stage. The target keeps its identity, dependents, indexes and grants.

@@ -153,3 +153,31 @@ TEST_CASE("parallel works with a pool of one connection per side", "[cli][keyedg
   REQUIRE(r.exit_code == 0);
   CHECK(PgCount("p") == "5000");
 }
+
+TEST_CASE("a parallel reload keeps the target's comment, CHECK and column grants",
+          "[cli][keyedge]") {
+  etl::testing::RequireServers();
+  Reset();
+  MySql(
+      "CREATE TABLE p (id INT PRIMARY KEY, v INT); INSERT INTO p SELECT seq, seq FROM "
+      "seq_1_to_3000;",
+      kDb);
+  const std::string table =
+      "  p:\n    batch_size: 1000\n    performance:\n      strategy: parallel\n"
+      "      parallel_chunks: 2\n";
+  REQUIRE(Run(table).exit_code == 0);
+  Psql(
+      "COMMENT ON TABLE keyedge_tgt.p IS 'kept';"
+      "ALTER TABLE keyedge_tgt.p ADD CONSTRAINT v_positive CHECK (v > 0);"
+      "GRANT SELECT (id) ON keyedge_tgt.p TO PUBLIC;");
+  MySql("INSERT INTO p VALUES (3001, 3001)", kDb);
+  auto r = Run(table);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(PgCount("p") == "3001");
+  CHECK(Trim(Psql("SELECT obj_description('keyedge_tgt.p'::regclass, 'pg_class')")) == "kept");
+  CHECK(Trim(Psql("SELECT count(*) FROM pg_constraint WHERE conname = 'v_positive' AND "
+                  "conrelid = 'keyedge_tgt.p'::regclass")) == "1");
+  CHECK(Trim(Psql("SELECT attacl IS NOT NULL FROM pg_attribute WHERE attrelid = "
+                  "'keyedge_tgt.p'::regclass AND attname = 'id'")) == "t");
+}
