@@ -160,10 +160,6 @@ std::int64_t KeyValue(const std::string& text, const char* what) {
   return v;
 }
 
-std::string WatermarkJson(const std::vector<std::string>& values) {
-  return sink::JsonStringArray(values);
-}
-
 class TableLoad {
  public:
   TableLoad(const LoadContext& ctx, const config::TableSpec& table, report::TableReport& report)
@@ -282,6 +278,17 @@ class TableLoad {
     return b;
   }
 
+  // Incremental rows are upserted by key: an existing target needs a primary key or unique
+  // index on exactly those columns. Checked before anything is read.
+  void RequireUpsertKey(sink::PgConnection& pg) const {
+    const std::string& schema = job_.target.schema;
+    const std::string& target = table_.target_table;
+    if (sink::HasPrimaryKeyOrUnique(pg, schema, target, plan_.key)) return;
+    throw std::runtime_error(fmt::format(
+        "target {}.{} has no primary key or unique index on ({}), which incremental upserts need",
+        schema, target, fmt::join(plan_.key, ", ")));
+  }
+
   // The saved watermark applies only to the same cursor and to the table it was saved with.
   void UseSavedWatermark() {
     if (!plan_.target.watermark) return;
@@ -371,12 +378,7 @@ class TableLoad {
       }
       freeze = true;  // created or truncated in this transaction: COPY may FREEZE
     } else if (!created) {
-      if (!sink::HasPrimaryKeyOrUnique(pg, schema, target, plan_.key)) {
-        throw std::runtime_error(fmt::format(
-            "target {}.{} has no primary key or unique index on ({}), which incremental upserts "
-            "need",
-            schema, target, fmt::join(plan_.key, ", ")));
-      }
+      RequireUpsertKey(pg);
       write_schema = "pg_temp";
       write_table = sink::TruncateIdent("etl_stage_" + target);
       pg.Exec(fmt::format("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP",
@@ -417,7 +419,7 @@ class TableLoad {
       } else if (watermark_) {
         wm = *watermark_;  // nothing in the source: keep where we were
       }
-      if (!wm.empty()) report_.watermark = WatermarkJson(wm);
+      if (!wm.empty()) report_.watermark = sink::JsonStringArray(wm);
     }
     sink::WriteWatermark(pg, job_.target.schema, table_.name, wm, status, totals_.rows_written,
                          wm.empty() ? std::vector<std::string>{} : plan_.cursor);
@@ -472,13 +474,7 @@ class TableLoad {
     const std::string& schema = job_.target.schema;
     const std::string& target = table_.target_table;
     const std::string stage = sink::StagingTableName(target);
-    if (plan_.incremental && plan_.target.table_exists &&
-        !sink::HasPrimaryKeyOrUnique(*main.pg, schema, target, plan_.key)) {
-      throw std::runtime_error(fmt::format(
-          "target {}.{} has no primary key or unique index on ({}), which incremental upserts "
-          "need",
-          schema, target, fmt::join(plan_.key, ", ")));
-    }
+    if (plan_.incremental && plan_.target.table_exists) RequireUpsertKey(*main.pg);
     sink::CreateStagingTable(*main.pg, schema, target, stage, plan_.columns);
     main.pg.reset();
     main.pg_slot = {};

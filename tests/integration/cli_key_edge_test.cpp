@@ -181,3 +181,28 @@ TEST_CASE("a parallel reload keeps the target's comment, CHECK and column grants
   CHECK(Trim(Psql("SELECT attacl IS NOT NULL FROM pg_attribute WHERE attrelid = "
                   "'keyedge_tgt.p'::regclass AND attname = 'id'")) == "t");
 }
+
+TEST_CASE("an incremental load into a target without its key is refused before reading",
+          "[cli][keyedge]") {
+  etl::testing::RequireServers();
+  for (const std::string strategy : {"copy_csv", "parallel"}) {
+    Reset();
+    MySql(
+        "CREATE TABLE inc (id INT PRIMARY KEY, v INT NOT NULL);"
+        "INSERT INTO inc SELECT seq, seq FROM seq_1_to_100;",
+        kDb);
+    const std::string table =
+        "  inc:\n    batch_size: 50\n    extraction_strategy: incremental\n"
+        "    incremental_columns: [id]\n    performance:\n      strategy: " +
+        strategy + "\n      parallel_chunks: 2\n";
+    REQUIRE(Run(table).exit_code == 0);
+    Psql("ALTER TABLE keyedge_tgt.inc DROP CONSTRAINT inc_pkey");
+    MySql("INSERT INTO inc VALUES (101, 101)", kDb);
+    auto r = Run(table);
+    INFO(strategy << ": " << r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("has no primary key or unique index on (id), which incremental upserts "
+                     "need") != std::string::npos);
+    CHECK(PgCount("inc") == "100");
+  }
+}
