@@ -40,6 +40,7 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
            const GlobalOptions& global) {
   report::RunReport report;
   report.started_at = report::NowIso8601();
+  report.run_id = report::NewRunId();
   auto spec = LoadJobOrReport(options.job_path);
   if (!spec) {
     report.job = options.job_path;
@@ -86,6 +87,7 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
 
   pipeline::RunRequest request;
   request.job = &*spec;
+  request.run_id = report.run_id;
   request.tables = *tables;
   request.env = env;
   request.full = options.full;

@@ -18,6 +18,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   ConnectionBudget pg_budget(job.pipeline.pool.size, job.pipeline.pool.timeout_s);
   LoadContext ctx;
   ctx.job = &job;
+  ctx.run_id = request.run_id;
   ctx.env = request.env;
   ctx.full = request.full;
   ctx.strategy = request.strategy;

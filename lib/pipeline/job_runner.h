@@ -4,6 +4,7 @@
 // the others.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "config/job_loader.h"
@@ -14,6 +15,7 @@ namespace etl::pipeline {
 
 struct RunRequest {
   const config::JobSpec* job = nullptr;
+  std::string run_id;  // report::NewRunId() of this run
   std::vector<const config::TableSpec*> tables;
   config::EnvLookup env;
   bool full = false;

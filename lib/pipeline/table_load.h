@@ -31,6 +31,7 @@ namespace etl::pipeline {
 
 struct LoadContext {
   const config::JobSpec* job = nullptr;
+  std::string run_id;
   config::EnvLookup env;
   bool full = false;                         // --full
   std::optional<config::Strategy> strategy;  // --strategy

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -23,6 +24,8 @@ const char* ToString(TableStatus s) {
       return "failed";
     case TableStatus::kSkipped:
       return "skipped";
+    case TableStatus::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -46,6 +49,13 @@ std::string NowIso8601() {
                      fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
 }
 
+std::string NewRunId() {
+  std::random_device random;
+  const auto now = std::chrono::system_clock::now();
+  return fmt::format("{:%Y%m%dT%H%M%S}Z-{:08x}",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(now)), random());
+}
+
 double PeakRssMb() {
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
@@ -66,9 +76,9 @@ std::string Number(double v) {
 
 std::string ToJson(const RunReport& report) {
   std::string out = "{";
-  out += fmt::format("\"job\":{},\"started_at\":{},\"finished_at\":{},\"status\":{},",
-                     Quote(report.job), Quote(report.started_at), Quote(report.finished_at),
-                     Quote(report.status()));
+  out += fmt::format("\"job\":{},\"run_id\":{},\"started_at\":{},\"finished_at\":{},\"status\":{},",
+                     Quote(report.job), Quote(report.run_id), Quote(report.started_at),
+                     Quote(report.finished_at), Quote(report.status()));
   if (!report.error.empty()) out += "\"error\":" + Quote(report.error) + ",";
   out += "\"tables\":[";
   bool first = true;

@@ -12,7 +12,8 @@
 
 namespace etl::report {
 
-enum class TableStatus { kOk, kEarlyTerminated, kFailed, kSkipped };
+// kCancelled: a signal stopped the run while the table loaded (rolled back, target unchanged).
+enum class TableStatus { kOk, kEarlyTerminated, kFailed, kSkipped, kCancelled };
 const char* ToString(TableStatus s);
 
 struct PhaseTimes {  // seconds, when benchmarking
@@ -49,6 +50,7 @@ struct TableReport {
 
 struct RunReport {
   std::string job;
+  std::string run_id;      // NewRunId(): names this run in logs, history rows and lock holders
   std::string started_at;  // ISO 8601 UTC
   std::string finished_at;
   std::vector<TableReport> tables;
@@ -63,6 +65,9 @@ struct RunReport {
 };
 
 std::string NowIso8601();
+// A new run id: UTC time to the second, then 8 random hex digits ("20261201T195012Z-3fa9c1d2"),
+// so ids sort by start time and two runners started in the same second still differ.
+std::string NewRunId();
 double PeakRssMb();  // of this process so far
 
 std::string ToJson(const RunReport& report);

@@ -1,5 +1,6 @@
 // The run report: JSON has the contract's fields and is valid JSON whatever the error text holds;
 // the summary names every table; the exit status follows the tables.
+#include <regex>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -112,4 +113,14 @@ TEST_CASE("a run-level error makes the run failed and appears in the JSON and th
         std::string::npos);
   r.error.clear();
   CHECK(etl::report::ToJson(r).find("\"error\"") == std::string::npos);
+}
+
+TEST_CASE("run ids sort by start time and two ids made at once differ") {
+  const std::string a = etl::report::NewRunId();
+  const std::string b = etl::report::NewRunId();
+  CHECK(a != b);
+  CHECK(std::regex_match(a, std::regex("[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")));
+  RunReport r = Sample();
+  r.run_id = a;
+  CHECK(etl::report::ToJson(r).find("\"run_id\":\"" + a + "\"") != std::string::npos);
 }
