@@ -56,6 +56,9 @@ struct TargetSpec {  // PostgreSQL
   std::string schema = "public";
   std::string sslmode = "prefer";  // libpq sslmode values
   SessionSettings session;
+  // Longest wait for a lock on a target table (the swap's ACCESS EXCLUSIVE, a merge's ROW
+  // EXCLUSIVE, DDL) before the table fails naming who holds it (sink/lock_wait.h).
+  double lock_timeout_s = 10;
 };
 
 struct PoolSpec {

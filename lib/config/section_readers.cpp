@@ -235,10 +235,11 @@ void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
 void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
   const auto f = BlockFields(reader, block,
                              {"host", "port", "user", "password_env", "password", "database",
-                              "schema", "sslmode", "session"});
+                              "schema", "sslmode", "session", "lock_timeout_s"});
   if (!f) return;
   RequireNonEmpty(reader, reader.GetString(*f, "host", out.host), out.host);
   reader.GetInt(*f, "port", out.port, Range::Between(1, 65535));
+  reader.GetNumber(*f, "lock_timeout_s", out.lock_timeout_s, Range::GreaterThan(0));
   reader.GetString(*f, "user", out.user);
   reader.GetString(*f, "password_env", out.password_env);
   ReadInlinePassword(reader, *f, out.password);

@@ -31,7 +31,7 @@ void HandleBadRows(const BadRowPolicy& policy, const types::RowBatch& batch,
 }  // namespace
 
 PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
-                plan::ChunkSequencer* sequencer, BatchSink& sink,
+                plan::ChunkSequencer* sequencer, sink::BatchSink& sink,
                 plan::AccumulationPolicy* accumulation, const BadRowPolicy& bad_rows,
                 const ProgressCallback& progress, const CancelSource& cancel) {
   BoundedQueue<ReadItem> queue(kQueueItems);

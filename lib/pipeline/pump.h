@@ -1,5 +1,5 @@
 #pragma once
-// Pump: moves one read plan's rows from MySQL into one BatchSink.
+// Pump: moves one read plan's rows from MySQL into one sink::BatchSink.
 //
 // A reader thread (TableReader) streams RowBatches into a bounded queue; the calling thread
 // takes them, groups them into write batches (plan::AccumulationPolicy) and writes them. Bad
@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "pipeline/bad_rows.h"
-#include "pipeline/batch_sink.h"
 #include "pipeline/table_reader.h"
 #include "plan/accumulation_policy.h"
+#include "sink/batch_sink.h"
 
 namespace etl::pipeline {
 
@@ -40,7 +40,7 @@ using ProgressCallback = std::function<void(std::int64_t rows_written)>;
 using CancelSource = std::function<void()>;
 
 PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
-                plan::ChunkSequencer* sequencer, BatchSink& sink,
+                plan::ChunkSequencer* sequencer, sink::BatchSink& sink,
                 plan::AccumulationPolicy* accumulation, const BadRowPolicy& bad_rows,
                 const ProgressCallback& progress = {}, const CancelSource& cancel = {});
 

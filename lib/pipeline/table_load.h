@@ -1,21 +1,20 @@
 #pragma once
-// Loading one table, all or nothing (contract: "Loads are all-or-nothing per table").
+// Loading one table, all or nothing (contract: "Loads are all-or-nothing per table" and "Full
+// reloads of an existing target").
 //
-//   full         one PostgreSQL transaction: CREATE TABLE when missing, else TRUNCATE; COPY
-//                (FREEZE) or INSERT every source row; primary key added after the load when the
-//                table was created; state row; COMMIT. A kill at any moment rolls it all back.
-//   incremental  rows whose cursor is past the saved watermark and not past the high mark taken
-//                at the start go to a temporary stage, are upserted by primary key, and the new
-//                watermark is written in the same transaction. An early stop (sparse keys)
-//                commits what was read with the watermark at the last key read.
-//   parallel     key ranges split by the real key distribution; each part is read and COPYd by
-//                its own pair of connections into a staging table, which replaces the target in
-//                one transaction (sink/table_swap.h) or, for incremental loads, is upserted
-//                from together with the watermark.
-// MySQL reads of one part run in one consistent snapshot (START TRANSACTION WITH CONSISTENT
-// SNAPSHOT), so measured key bounds, the high mark and the rows agree.
+// LoadTable plans the table in the reader's MySQL snapshot (pipeline/table_planner.h: strategy,
+// chunking, and how rows reach the target: create / swap / merge / upsert, plan/target_variant.h),
+// then runs N readers into N writers of one sink::TargetLoad (sink/target_load.h owns every
+// PostgreSQL statement of the load, its locking and its visibility):
+//   one stream   (standard, streaming, copy_csv)  one reader thread into one writer, N = 1;
+//   parallel     the key range split by the key's real distribution (source/table_stats.h),
+//                one MySQL snapshot, reader and PostgreSQL connection per part, N = parts.
+// Then TargetLoad::Commit makes the rows the target's together with the state row (watermark),
+// and post_load runs. MySQL statements come from source/, PostgreSQL statements from sink/;
+// this layer only moves rows.
 //
-// LoadTable never throws: failures become a `failed` TableReport with the error.
+// LoadTable never throws: failures become a `failed` TableReport with the error, after the load
+// was abandoned (the target and its watermark stay as they were).
 // REQUIRES: the target schema and its etl_state table exist (PrepareTarget, run once per job
 // before any table starts: CREATE ... IF NOT EXISTS is not safe against a concurrent creator).
 

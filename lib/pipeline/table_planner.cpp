@@ -24,6 +24,53 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
+// The target's side of the plan: existence, compatibility, what a swap would lose, the saved
+// watermark, and the variant.
+void PlanTarget(const config::JobSpec& job, sink::PgConnection& target, TablePlan& p) {
+  const config::TableSpec& table = *p.spec;
+  const std::string& schema = job.target.schema;
+  p.target.checked = true;
+  std::vector<std::string> names;
+  for (const auto& c : p.columns)
+    names.push_back(c.name);
+  p.target_shape = sink::InspectTarget(target, schema, table.target_table, names, p.key);
+  p.target.table_exists = p.target_shape.exists;
+  if (p.target.table_exists) {
+    const auto compat = sink::CheckCompatible(target, p.target_shape.columns, p.columns);
+    for (const auto& e : compat.errors) {
+      p.target.differences.push_back(fmt::format("{}.{}: {}", schema, table.target_table, e));
+    }
+    if (!compat.ok() && p.problem.empty()) {
+      p.problem = fmt::format("target table {}.{} is not compatible: {}", schema,
+                              table.target_table, Join(compat.errors, "; "));
+    }
+    for (auto& c : p.columns) {
+      for (const auto& e : p.target_shape.columns) {
+        if (e.name == c.name) c.nullable = !e.not_null;
+      }
+    }
+  }
+  if (sink::TableExists(target, schema, sink::kStateTableName)) {
+    if (auto state = sink::ReadState(target, schema, table.name)) {
+      p.target.watermark = state->watermark;
+      p.target.last_status = state->status;
+      p.target.cursor_columns = state->cursor_columns;
+    }
+  }
+  plan::TargetFacts facts;
+  facts.exists = p.target_shape.exists;
+  facts.incremental = p.incremental;
+  facts.swap_blockers = p.target_shape.swap_blockers;
+  facts.key = p.key;
+  facts.has_unique_key = p.target_shape.has_unique_key;
+  facts.referenced = !p.target_shape.referenced_by.empty();
+  p.target_choice = plan::ChooseTargetVariant(facts);
+  if (!p.target_choice.problem.empty() && p.problem.empty()) {
+    p.problem =
+        fmt::format("target {}.{}: {}", schema, table.target_table, p.target_choice.problem);
+  }
+}
+
 }  // namespace
 
 std::string TablePlan::KeyDescription() const {
@@ -135,29 +182,7 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
   }
   p.columns = types::MapColumns(p.source.columns, table.column_types);
 
-  if (target != nullptr) {
-    p.target.checked = true;
-    const std::string& schema = job.target.schema;
-    p.target.table_exists = sink::TableExists(*target, schema, table.target_table);
-    if (p.target.table_exists) {
-      const auto existing = sink::ReadTableColumns(*target, schema, table.target_table);
-      const auto compat = sink::CheckCompatible(*target, existing, p.columns);
-      for (const auto& e : compat.errors) {
-        p.target.differences.push_back(fmt::format("{}.{}: {}", schema, table.target_table, e));
-      }
-      if (!compat.ok() && p.problem.empty()) {
-        p.problem = fmt::format("target table {}.{} is not compatible: {}", schema,
-                                table.target_table, Join(compat.errors, "; "));
-      }
-    }
-    if (sink::TableExists(*target, schema, sink::kStateTableName)) {
-      if (auto state = sink::ReadState(*target, schema, table.name)) {
-        p.target.watermark = state->watermark;
-        p.target.last_status = state->status;
-        p.target.cursor_columns = state->cursor_columns;
-      }
-    }
-  }
+  if (target != nullptr) PlanTarget(job, *target, p);
   return p;
 }
 
@@ -180,7 +205,10 @@ std::string FormatPlanLine(const TablePlan& p) {
     }
   }
   if (p.target.checked) {
-    line += p.target.table_exists ? ", target exists" : ", target will be created";
+    line += p.target.table_exists
+                ? fmt::format(", target exists: {} ({})", sink::ToString(p.target_choice.variant),
+                              p.target_choice.reason)
+                : ", target will be created";
   }
   if (!p.problem.empty()) line += fmt::format("\n  ERROR {}: {}", t.name, p.problem);
   return line;

@@ -4,9 +4,12 @@
 // PlanTable reads the source table's shape and size (read-only), maps its columns, picks the
 // strategy (plan/strategy.h) and the chunking (plan/chunk_resolution.h), and -- when a target
 // connection is given -- reads the target's state (does the table exist, is it compatible,
-// the saved watermark). It writes nothing on either side. Problems that stop the table from
-// loading (missing source table, parallel without an integer key, incompatible target) are
-// returned in `problem`, not thrown; connection and server errors are thrown.
+// what a swap would lose, the saved watermark) and chooses how rows reach it
+// (plan/target_variant.h). For an existing target, each column's `nullable` becomes the target
+// column's, so a NULL (or zero date) bound for a NOT NULL column is a bad row, not a failed COPY.
+// It writes nothing on either side. Problems that stop the table from loading (missing source
+// table, parallel without an integer key, incompatible target) are returned in `problem`, not
+// thrown; connection and server errors are thrown.
 
 #include <cstdint>
 #include <optional>
@@ -16,7 +19,9 @@
 #include "config/job_spec.h"
 #include "plan/chunk_resolution.h"
 #include "plan/strategy.h"
+#include "plan/target_variant.h"
 #include "sink/pg_connection.h"
+#include "sink/target_shape.h"
 #include "source/mysql_connection.h"
 #include "source/schema_introspector.h"
 #include "types/type_mapping.h"
@@ -49,7 +54,9 @@ struct TablePlan {
   bool incremental = false;         // extraction incremental and not --full
   std::vector<std::string> cursor;  // incremental: incremental_columns then key columns
   TargetState target;
-  std::string problem;  // non-empty: this table cannot be loaded as planned
+  sink::TargetShape target_shape;    // what the existing target is (exists = false otherwise)
+  plan::TargetChoice target_choice;  // how rows reach it (checked targets only)
+  std::string problem;               // non-empty: this table cannot be loaded as planned
 
   std::string KeyDescription() const;  // "id int unsigned", "(a, b)", "none"
 };

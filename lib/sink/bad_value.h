@@ -7,6 +7,12 @@
 
 namespace etl::sink {
 
+// Why a NULL cannot be written: the source sent NULL, or a zero date that loads as NULL, for a
+// column the target declares NOT NULL (types::TargetColumn::nullable false).
+inline constexpr const char* kNullInNotNull = "NULL in a column that is NOT NULL in the target";
+inline constexpr const char* kZeroDateInNotNull =
+    "zero date (loads as NULL) in a column that is NOT NULL in the target";
+
 struct BadValue {
   std::size_t row = 0;     // row index within the batch being written
   std::size_t column = 0;  // column index

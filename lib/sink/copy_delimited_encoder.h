@@ -39,12 +39,16 @@ class DelimitedEncoder final : public CopyEncoder {
       bool ok = true;
       for (std::size_t c = 0; c < ncols; ++c) {
         if (c > 0) out.push_back(Dialect::kDelimiter);
-        if (batch.IsNull(r, c)) {
-          Dialect::AppendNull(out);
-          continue;
-        }
-        const types::Converted v = types::ConvertValue(cols[c], batch.Field(r, c), scratch_);
+        const bool null = batch.IsNull(r, c);
+        const types::Converted v =
+            null ? types::Converted{types::ConvertStatus::kNull, {}, kNullInNotNull}
+                 : types::ConvertValue(cols[c], batch.Field(r, c), scratch_);
         if (v.status == types::ConvertStatus::kNull) {
+          if (!cols[c].nullable) {
+            RecordBad(bad, r, c, cols[c], null ? kNullInNotNull : kZeroDateInNotNull);
+            ok = false;
+            break;
+          }
           Dialect::AppendNull(out);
           continue;
         }

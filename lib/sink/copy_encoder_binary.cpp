@@ -53,6 +53,11 @@ class BinaryEncoder final : public CopyEncoder {
       bool ok = true;
       for (std::size_t c = 0; c < ncols; ++c) {
         if (batch.IsNull(r, c)) {
+          if (!cols[c].nullable) {
+            RecordBad(bad, r, c, cols[c], kNullInNotNull);
+            ok = false;
+            break;
+          }
           PutInt32(out, -1);
           continue;
         }
@@ -65,6 +70,11 @@ class BinaryEncoder final : public CopyEncoder {
             break;
           case FieldResult::kNull:
             out.resize(length_at);
+            if (!cols[c].nullable) {
+              RecordBad(bad, r, c, cols[c], kZeroDateInNotNull);
+              ok = false;
+              break;
+            }
             PutInt32(out, -1);
             break;
           case FieldResult::kBad:

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sink/pg_quote.h"
+#include "sink/sql_fragments.h"
 #include "types/value_converter.h"
 
 namespace etl::sink {
@@ -40,7 +41,8 @@ InsertWriter::InsertWriter(PgConnection& conn, std::string_view schema, std::str
     names.push_back(c.name);
     column_formats_.push_back(IsBinaryKind(c.kind) ? 1 : 0);
   }
-  insert_head_ = "INSERT INTO " + table_label_ + " (" + QuoteIdentList(names) + ") VALUES ";
+  insert_head_ = "INSERT INTO " + table_label_ + " (" + QuoteIdentList(names) +
+                 ") OVERRIDING SYSTEM VALUE VALUES ";
   if (!conflict_key.empty()) {
     for (const auto& k : conflict_key) {
       if (std::find(names.begin(), names.end(), k) == names.end()) {
@@ -48,14 +50,7 @@ InsertWriter::InsertWriter(PgConnection& conn, std::string_view schema, std::str
                                     table_label_);
       }
     }
-    std::string sets;
-    for (const auto& n : names) {
-      if (std::find(conflict_key.begin(), conflict_key.end(), n) != conflict_key.end()) continue;
-      if (!sets.empty()) sets += ", ";
-      sets += QuoteIdent(n) + " = EXCLUDED." + QuoteIdent(n);
-    }
-    conflict_tail_ = " ON CONFLICT (" + QuoteIdentList(conflict_key) + ") DO " +
-                     (sets.empty() ? std::string("NOTHING") : "UPDATE SET " + sets);
+    conflict_tail_ = OnConflictUpdate(names, conflict_key);
   }
 }
 
@@ -98,15 +93,15 @@ bool InsertWriter::AppendRow(const types::RowBatch& batch, std::size_t row,
   const std::size_t arena_mark = arena_.size();
   const std::size_t param_mark = offsets_.size();
   for (std::size_t c = 0; c < columns_.size(); ++c) {
-    if (batch.IsNull(row, c)) {
-      offsets_.push_back(-1);
-      lengths_.push_back(0);
-      continue;
-    }
-    const types::Converted v = types::ConvertValue(columns_[c], batch.Field(row, c), scratch_);
+    const bool null = batch.IsNull(row, c);
+    const types::Converted v =
+        null ? types::Converted{types::ConvertStatus::kNull, {}, ""}
+             : types::ConvertValue(columns_[c], batch.Field(row, c), scratch_);
     const char* reason = nullptr;
     if (v.status == types::ConvertStatus::kBad) {
       reason = v.reason;
+    } else if (v.status == types::ConvertStatus::kNull && !columns_[c].nullable) {
+      reason = null ? kNullInNotNull : kZeroDateInNotNull;
     } else if (v.status == types::ConvertStatus::kOk && column_formats_[c] == 0 &&
                std::memchr(v.value.data(), '\0', v.value.size()) != nullptr) {
       reason = "value contains a NUL byte";

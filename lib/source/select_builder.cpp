@@ -58,8 +58,9 @@ SelectBuilder& SelectBuilder::AtMost(const std::vector<std::string>& columns,
   return *this;
 }
 
-SelectBuilder& SelectBuilder::OrderBy(const std::vector<std::string>& columns) {
+SelectBuilder& SelectBuilder::OrderBy(const std::vector<std::string>& columns, bool descending) {
   order_by_ = columns;
+  descending_ = descending;
   return *this;
 }
 
@@ -90,6 +91,7 @@ std::string SelectBuilder::Build() const {
     for (std::size_t i = 0; i < order_by_.size(); ++i) {
       if (i) sql += ", ";
       sql += QuoteIdent(order_by_[i]);
+      if (descending_) sql += " DESC";
     }
   }
   if (limit_) sql += " LIMIT " + std::to_string(*limit_);

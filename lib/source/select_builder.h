@@ -3,7 +3,7 @@
 //
 //   SELECT `a`, `b` FROM `db`.`t`
 //   WHERE (<user filter>) AND <key predicates...>
-//   ORDER BY `k1`, `k2` LIMIT n
+//   ORDER BY `k1`, `k2` [DESC on each] LIMIT n
 //
 // Columns are selected by their quoted names: for every type of the contract's mapping table
 // the text protocol then sends the bytes types/value_converter.h expects (BIT as raw
@@ -36,7 +36,7 @@ class SelectBuilder {
                        const std::vector<std::string>& values);
   SelectBuilder& AtMost(const std::vector<std::string>& columns,
                         const std::vector<std::string>& values);
-  SelectBuilder& OrderBy(const std::vector<std::string>& columns);
+  SelectBuilder& OrderBy(const std::vector<std::string>& columns, bool descending = false);
   SelectBuilder& Limit(std::int64_t rows);
 
   std::string Build() const;
@@ -48,6 +48,7 @@ class SelectBuilder {
   std::optional<std::string> filter_;
   std::vector<std::string> predicates_;
   std::vector<std::string> order_by_;
+  bool descending_ = false;
   std::optional<std::int64_t> limit_;
 };
 

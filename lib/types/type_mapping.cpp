@@ -231,6 +231,11 @@ std::string NormalisedTypeName(std::string_view type) {
 
 }  // namespace
 
+bool HoldsZeroDates(ValueKind kind) {
+  return kind == ValueKind::kDate || kind == ValueKind::kTimestamp ||
+         kind == ValueKind::kTimestampTz;
+}
+
 TargetColumn MapColumn(const SourceColumn& column,
                        const std::optional<std::string>& override_pg_type) {
   TargetColumn t;
@@ -239,6 +244,9 @@ TargetColumn MapColumn(const SourceColumn& column,
   t.source = column;
   MapDefault(column, t);
   t.source_kind = t.kind;
+  // MySQL keeps zero dates ('0000-00-00') in NOT NULL columns; they load as NULL, so a column
+  // that can hold one is created nullable (docs/loading.md, "Type mapping").
+  if (HoldsZeroDates(t.source_kind)) t.nullable = true;
   if (override_pg_type) {
     // The user's type wins; the value travels as normalised text and PostgreSQL casts it. The
     // enum CHECK belongs to the default text mapping, so an overridden column has none.

@@ -47,10 +47,17 @@ struct TargetColumn {
   std::string pg_type;  // as written in CREATE TABLE, e.g. "numeric(20)", "varchar(255)"
   ValueKind kind = ValueKind::kText;
   ValueKind source_kind = ValueKind::kText;  // == kind unless overridden (kCast)
+  // Whether the target column accepts NULL: for a created table, the source's nullability except
+  // that date/datetime/timestamp columns are always nullable (zero dates load as NULL); for an
+  // existing target, the target column's (set by the planner). Writers turn a NULL bound for a
+  // non-nullable column into a bad row naming key and column, instead of a failed statement.
   bool nullable = true;
   std::vector<std::string> check_values;  // enum members for the CHECK constraint
   SourceColumn source;
 };
+
+// Kinds whose MySQL values may be zero dates (which load as NULL).
+bool HoldsZeroDates(ValueKind kind);
 
 // REQUIRES: `column.data_type` is one information_schema can report. An unknown type maps to
 // text with kind kText (and is reported by plan as such), never to an error.

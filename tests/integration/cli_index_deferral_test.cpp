@@ -1,6 +1,7 @@
-// A full reload of an existing table drops its indexes after the TRUNCATE and rebuilds them after
-// the COPY, in the same transaction (lib/sink/index_deferral.h): the indexes come back exactly
-// as they were, a failed reload keeps them, and a table other tables reference is left alone.
+// A full reload of an existing table keeps its indexes: a swap builds them on the clone after the
+// COPY and gives them the target's names (lib/sink/target_swap.h), a merge never drops them
+// (lib/sink/target_merge.h). They come back exactly as they were, a failed reload keeps them,
+// and a table other tables reference keeps its referencing rows.
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -93,12 +94,23 @@ TEST_CASE("a table that other tables reference keeps its indexes during a reload
       "CREATE TABLE deferral.refs (item_id int REFERENCES deferral.items (id));"
       "INSERT INTO deferral.refs VALUES (5);");
   const std::string before = IndexDefs();
-  const std::string rows = Psql("SELECT count(*), sum(qty) FROM deferral.items");
-  // TRUNCATE refuses a referenced table, so the reload fails cleanly with PostgreSQL's reason and
-  // changes nothing: etl never drops the referenced key nor cascades into the other table.
+  MySql("UPDATE items SET qty = qty + 1 WHERE id <= 100; DELETE FROM items WHERE id > 19990;", kDb);
   auto r = RunEtl({"run", Job(), "--progress", "never"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(IndexDefs() == before);
+  CHECK(Trim(Psql("SELECT count(*), sum(qty) FROM deferral.items")) ==
+        Trim(MySql("SELECT CONCAT(count(*), '|', sum(qty)) FROM items", kDb)));
+  CHECK(Trim(Psql("SELECT count(*) FROM deferral.refs")) == "1");
+
+  // The new copy lacks the key refs points to: the reload fails naming the constraint, and
+  // changes nothing on either table.
+  const std::string rows = Psql("SELECT count(*), sum(qty) FROM deferral.items");
+  MySql("DELETE FROM items WHERE id = 5", kDb);
+  r = RunEtl({"run", Job(), "--progress", "never"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find("referenced in a foreign key constraint") != std::string::npos);
+  CHECK(r.err.find("refs_item_id_fkey") != std::string::npos);
+  CHECK(r.err.find("(id)=(5)") != std::string::npos);
   CHECK(IndexDefs() == before);
   CHECK(Psql("SELECT count(*), sum(qty) FROM deferral.items") == rows);
   CHECK(Trim(Psql("SELECT count(*) FROM deferral.refs")) == "1");

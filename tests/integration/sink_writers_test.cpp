@@ -1,5 +1,5 @@
-// InsertWriter, schema DDL/introspection, the state table and the staging swap against the real
-// PostgreSQL test server.
+// InsertWriter, schema DDL/introspection and the state table against the real PostgreSQL test
+// server.
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -9,7 +9,6 @@
 #include "sink/pg_connection.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
-#include "sink/table_swap.h"
 #include "support/test_env.h"
 
 using etl::testing::Env;
@@ -290,82 +289,4 @@ TEST_CASE("state store round trip; a rolled-back transaction leaves nothing", "[
   CHECK(s->rows_loaded == 99);
   sink::DeleteState(conn, "sink_state", "orders");
   CHECK_FALSE(sink::ReadState(conn, "sink_state", "orders").has_value());
-}
-
-TEST_CASE("SwapIn renames a plain target and merges into one with dependents", "[sink][swap]") {
-  etl::testing::ResetPgSchema("sink_swap");
-  auto conn = Open();
-  sink::EnsureSchema(conn, "sink_swap");
-  const std::vector<TargetColumn> cols = {Col("id", "bigint", ValueKind::kInt64, false),
-                                          Col("v", "text", ValueKind::kText)};
-  const std::string stage = sink::StagingTableName("t");
-  auto load_stage = [&](const std::string& values) {
-    sink::CreateStagingTable(conn, "sink_swap", "t", stage, cols);
-    Psql("INSERT INTO sink_swap." + stage + " VALUES " + values);
-    sink::AddPrimaryKey(conn, "sink_swap", stage, {"id"});
-  };
-
-  SECTION("no target yet, then a plain target: rename; names are reused cleanly") {
-    load_stage("(1, 'a')");
-    CHECK(sink::SwapIn(conn, "sink_swap", "t", stage) == sink::SwapMethod::kRename);
-    Psql("CREATE TABLE sink_swap." + stage + " (junk int)");  // leftover of a killed run
-    load_stage("(2, 'b'), (3, 'c')");
-    CHECK(sink::SwapBlockers(conn, "sink_swap", "t").empty());
-    sink::EnsureStateTable(conn, "sink_swap");
-    CHECK(sink::SwapIn(conn, "sink_swap", "t", stage, [&] {
-            CHECK(conn.in_transaction());
-            sink::WriteWatermark(conn, "sink_swap", "t", {}, "ok", 2);
-          }) == sink::SwapMethod::kRename);
-    CHECK(Trim(Psql("SELECT status, rows_loaded FROM sink_swap.etl_state")) == "ok|2");
-    CHECK(Psql("SELECT id, v FROM sink_swap.t ORDER BY id") == "2|b\n3|c\n");
-    CHECK_FALSE(sink::TableExists(conn, "sink_swap", stage));
-    CHECK(
-        Trim(Psql("SELECT conname FROM pg_constraint WHERE conrelid = 'sink_swap.t'::regclass")) ==
-        "t_pkey");
-  }
-  SECTION("a dependent view forces a merge that keeps the view") {
-    load_stage("(1, 'a')");
-    sink::SwapIn(conn, "sink_swap", "t", stage);
-    Psql(
-        "CREATE VIEW sink_swap.t_view AS SELECT id FROM sink_swap.t; "
-        "CREATE INDEX t_v_idx ON sink_swap.t (v)");
-    const auto blockers = sink::SwapBlockers(conn, "sink_swap", "t");
-    REQUIRE(blockers.size() == 2);
-    CHECK_THAT(blockers[0], Catch::Contains("t_view"));
-    CHECK_THAT(blockers[1], Catch::Contains("t_v_idx"));
-    load_stage("(5, 'e'), (6, 'f')");
-    CHECK(sink::SwapIn(conn, "sink_swap", "t", stage) == sink::SwapMethod::kMerge);
-    CHECK(Psql("SELECT id FROM sink_swap.t_view ORDER BY id") == "5\n6\n");
-    CHECK_FALSE(sink::TableExists(conn, "sink_swap", stage));
-  }
-  SECTION("a referencing foreign key forces a merge by DELETE") {
-    load_stage("(1, 'a'), (2, 'b')");
-    sink::SwapIn(conn, "sink_swap", "t", stage);
-    Psql(
-        "CREATE TABLE sink_swap.child (t_id bigint REFERENCES sink_swap.t (id) ON DELETE SET "
-        "NULL); INSERT INTO sink_swap.child VALUES (1)");
-    load_stage("(1, 'A'), (9, 'z')");
-    CHECK(sink::SwapIn(conn, "sink_swap", "t", stage) == sink::SwapMethod::kMerge);
-    CHECK(Psql("SELECT id, v FROM sink_swap.t ORDER BY id") == "1|A\n9|z\n");
-  }
-  SECTION("a failed swap changes nothing") {
-    load_stage("(1, 'a')");
-    sink::SwapIn(conn, "sink_swap", "t", stage);
-    Psql("CREATE INDEX t_v_idx ON sink_swap.t (v)");
-    sink::CreateStagingTable(
-        conn, "sink_swap", "t", stage,
-        {Col("id", "bigint", ValueKind::kInt64), Col("w", "text", ValueKind::kText)});
-    CHECK_THROWS_WITH(sink::SwapIn(conn, "sink_swap", "t", stage), Catch::Contains("column \"w\""));
-    CHECK(Psql("SELECT id, v FROM sink_swap.t") == "1|a\n");
-    CHECK(sink::TableExists(conn, "sink_swap", stage));
-    // A failing hook undoes a swap that would otherwise succeed (rename path).
-    load_stage("(7, 'g')");
-    Psql("DROP INDEX sink_swap.t_v_idx");
-    CHECK_THROWS_WITH(
-        sink::SwapIn(conn, "sink_swap", "t", stage, [] { throw std::runtime_error("hook"); }),
-        "hook");
-    CHECK(Psql("SELECT id, v FROM sink_swap.t") == "1|a\n");
-    CHECK(sink::TableExists(conn, "sink_swap", stage));
-    CHECK_FALSE(conn.in_transaction());
-  }
 }

@@ -1,3 +1,4 @@
+#include <regex>
 #include <stdexcept>
 #include <string>
 
@@ -5,8 +6,8 @@
 
 #include "sink/pg_quote.h"
 #include "sink/schema_manager.h"
+#include "sink/stage_table.h"
 #include "sink/state_store.h"
-#include "sink/table_swap.h"
 
 using namespace etl::sink;
 
@@ -51,12 +52,17 @@ TEST_CASE("TruncateIdent keeps at most 63 bytes and whole UTF-8 characters", "[s
   CHECK(TruncateIdent(name) == std::string(62, 'a'));
 }
 
-TEST_CASE("StagingTableName fits the identifier limit", "[sink][swap]") {
-  CHECK(StagingTableName("orders") == "orders__etl_stage");
-  const std::string long_name(63, 'o');
-  const std::string stage = StagingTableName(long_name);
+TEST_CASE("stage names are unique per load and fit the identifier limit", "[sink][stage]") {
+  const std::string a = NewStageName("orders");
+  const std::string b = NewStageName("orders");
+  CHECK(a != b);
+  CHECK(std::regex_match(a, std::regex("etl_stage_[0-9a-f]{12}_orders")));
+  const std::string stage = NewStageName(std::string(63, 'o'));
   CHECK(stage.size() == 63);
-  CHECK(stage == std::string(52, 'o') + "__etl_stage");
+  CHECK(stage.substr(0, 23) == a.substr(0, 10) + stage.substr(10, 13));
+  // A multi-byte character at the cut is dropped whole, never split.
+  const std::string cut = NewStageName(std::string(39, 'x') + "\xc3\xa9");
+  CHECK(cut.size() == 62);
 }
 
 TEST_CASE("JsonStringArray escapes JSON specials", "[sink][state]") {

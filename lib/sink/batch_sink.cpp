@@ -1,4 +1,4 @@
-#include "pipeline/batch_sink.h"
+#include "sink/batch_sink.h"
 
 #include <optional>
 
@@ -8,7 +8,7 @@
 #include "sink/copy_encoder.h"
 #include "sink/copy_writer.h"
 
-namespace etl::pipeline {
+namespace etl::sink {
 namespace {
 
 // Encoded COPY data is handed to libpq in pieces of about this size: large enough to make
@@ -25,20 +25,20 @@ std::vector<std::string> ColumnNames(const std::vector<types::TargetColumn>& col
 
 class CopySink final : public BatchSink {
  public:
-  CopySink(sink::PgConnection& conn, std::string schema, std::string table,
+  CopySink(PgConnection& conn, std::string schema, std::string table,
            const std::vector<types::TargetColumn>& columns, config::CopyFormat format, bool freeze)
       : conn_(conn),
         schema_(std::move(schema)),
         table_(std::move(table)),
         column_names_(ColumnNames(columns)),
-        encoder_(sink::CopyEncoder::Create(format, columns)) {
+        encoder_(CopyEncoder::Create(format, columns)) {
     options_ = encoder_->CopyOptions();
     if (freeze) options_ += ", FREEZE";
     buffer_.reserve(kCopyFlushBytes + (64 << 10));
   }
 
   void Write(const types::RowBatch& batch, std::size_t begin, std::size_t end,
-             std::vector<sink::BadValue>& bad) override {
+             std::vector<BadValue>& bad) override {
     if (begin >= end) return;
     if (!copy_) {
       report::ScopedTimer t(&counters_.write_seconds);
@@ -92,13 +92,13 @@ class CopySink final : public BatchSink {
     buffer_.clear();
   }
 
-  sink::PgConnection& conn_;
+  PgConnection& conn_;
   std::string schema_;
   std::string table_;
   std::vector<std::string> column_names_;
-  std::unique_ptr<sink::CopyEncoder> encoder_;
+  std::unique_ptr<CopyEncoder> encoder_;
   std::string options_;
-  std::optional<sink::CopyWriter> copy_;
+  std::optional<CopyWriter> copy_;
   std::string buffer_;
   std::int64_t open_rows_ = 0;
   std::int64_t open_bytes_ = 0;
@@ -106,13 +106,13 @@ class CopySink final : public BatchSink {
 
 class InsertSink final : public BatchSink {
  public:
-  InsertSink(sink::PgConnection& conn, const std::string& schema, const std::string& table,
+  InsertSink(PgConnection& conn, const std::string& schema, const std::string& table,
              const std::vector<types::TargetColumn>& columns,
              const std::vector<std::string>& conflict_key)
       : writer_(conn, schema, table, columns, conflict_key) {}
 
   void Write(const types::RowBatch& batch, std::size_t begin, std::size_t end,
-             std::vector<sink::BadValue>& bad) override {
+             std::vector<BadValue>& bad) override {
     if (begin >= end) return;
     const auto statements_before = writer_.statements();
     std::size_t written;
@@ -141,25 +141,25 @@ class InsertSink final : public BatchSink {
   }
 
  private:
-  sink::InsertWriter writer_;
+  InsertWriter writer_;
   std::int64_t open_rows_ = 0;
   std::int64_t open_bytes_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<BatchSink> MakeCopySink(sink::PgConnection& conn, const std::string& schema,
+std::unique_ptr<BatchSink> MakeCopySink(PgConnection& conn, const std::string& schema,
                                         const std::string& table,
                                         const std::vector<types::TargetColumn>& columns,
                                         config::CopyFormat format, bool freeze) {
   return std::make_unique<CopySink>(conn, schema, table, columns, format, freeze);
 }
 
-std::unique_ptr<BatchSink> MakeInsertSink(sink::PgConnection& conn, const std::string& schema,
+std::unique_ptr<BatchSink> MakeInsertSink(PgConnection& conn, const std::string& schema,
                                           const std::string& table,
                                           const std::vector<types::TargetColumn>& columns,
                                           const std::vector<std::string>& conflict_key) {
   return std::make_unique<InsertSink>(conn, schema, table, columns, conflict_key);
 }
 
-}  // namespace etl::pipeline
+}  // namespace etl::sink

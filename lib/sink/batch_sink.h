@@ -8,7 +8,7 @@
 // One virtual call per batch of rows, never per row.
 //
 // Rows with a value PostgreSQL cannot hold are not written: Write() lists them in `bad` and the
-// caller applies on_bad_row. Errors from the server throw sink::PgError.
+// caller applies on_bad_row. Errors from the server throw PgError.
 //
 // REQUIRES: the connection outlives the sink and is inside the caller's transaction.
 
@@ -24,7 +24,7 @@
 #include "types/row_batch.h"
 #include "types/type_mapping.h"
 
-namespace etl::pipeline {
+namespace etl::sink {
 
 struct SinkCounters {
   std::int64_t rows_written = 0;
@@ -40,7 +40,7 @@ class BatchSink {
   virtual ~BatchSink() = default;
   // Writes rows [begin, end) of `batch`. BadValue::row indexes into `batch`.
   virtual void Write(const types::RowBatch& batch, std::size_t begin, std::size_t end,
-                     std::vector<sink::BadValue>& bad) = 0;
+                     std::vector<BadValue>& bad) = 0;
   // Closes the current write batch (no-op when it is empty).
   virtual void FinishBatch() = 0;
   // Rows in the write batch that is still open.
@@ -56,15 +56,15 @@ class BatchSink {
 
 // COPY ... FROM STDIN in `format` (binary may fall back to csv when a column needs it); FREEZE
 // when the table was created or truncated in the current transaction.
-std::unique_ptr<BatchSink> MakeCopySink(sink::PgConnection& conn, const std::string& schema,
+std::unique_ptr<BatchSink> MakeCopySink(PgConnection& conn, const std::string& schema,
                                         const std::string& table,
                                         const std::vector<types::TargetColumn>& columns,
                                         config::CopyFormat format, bool freeze);
 
 // Multi-row parameterised INSERTs (upsert on `conflict_key` when given).
-std::unique_ptr<BatchSink> MakeInsertSink(sink::PgConnection& conn, const std::string& schema,
+std::unique_ptr<BatchSink> MakeInsertSink(PgConnection& conn, const std::string& schema,
                                           const std::string& table,
                                           const std::vector<types::TargetColumn>& columns,
                                           const std::vector<std::string>& conflict_key);
 
-}  // namespace etl::pipeline
+}  // namespace etl::sink

@@ -1,0 +1,122 @@
+#include "sink/target_load.h"
+
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "sink/lock_wait.h"
+#include "sink/pg_quote.h"
+#include "sink/state_store.h"
+#include "sink/target_create.h"
+#include "sink/target_merge.h"
+#include "sink/target_swap.h"
+#include "sink/target_upsert.h"
+
+namespace etl::sink {
+
+PartWriter::PartWriter(std::unique_ptr<BatchSink> sink, std::unique_ptr<Transaction> tx)
+    : sink_(std::move(sink)), tx_(std::move(tx)) {}
+
+PartWriter::~PartWriter() = default;
+
+void PartWriter::Finish() {
+  if (sink_->open_batch_rows() > 0) sink_->FinishBatch();
+  if (tx_) tx_->Commit();
+  tx_.reset();
+}
+
+TargetLoad::~TargetLoad() = default;
+
+std::unique_ptr<TargetLoad> TargetLoad::Make(TargetLoadSpec spec) {
+  if (spec.parts == 0) throw std::invalid_argument("a target load needs at least one part");
+  switch (spec.variant) {
+    case TargetVariant::kCreate:
+      return MakeCreateLoad(std::move(spec));
+    case TargetVariant::kSwap:
+      return MakeSwapLoad(std::move(spec));
+    case TargetVariant::kMerge:
+      return MakeMergeLoad(std::move(spec));
+    case TargetVariant::kUpsert:
+      return MakeUpsertLoad(std::move(spec));
+  }
+  throw std::invalid_argument("unknown target variant");
+}
+
+void TargetLoad::OpenLoadTransaction(PgConnection& conn) {
+  tx_ = std::make_unique<Transaction>(conn);
+  SetLockTimeout(conn, spec_.lock_timeout);
+}
+
+void TargetLoad::CreateSharedStage(PgConnection& conn, StageKind kind,
+                                   const std::function<void(const std::string&)>& create) {
+  DropLeftoverStages(conn, spec_.schema, spec_.table);
+  stage_ = NewStageName(spec_.table);
+  if (create) {
+    create(stage_);
+  } else {
+    CreateStage(conn, kind, spec_.schema, stage_, spec_.columns);
+  }
+  MarkStage(conn, spec_.schema, stage_, spec_.table, spec_.run_id);
+}
+
+std::unique_ptr<PartWriter> TargetLoad::OpenPart(std::size_t, PgConnection& conn) {
+  if (spec_.parts == 1) {
+    std::unique_ptr<BatchSink> sink;
+    if (spec_.writer == WriterKind::kCopy) {
+      sink = MakeCopySink(conn, write_schema_, write_table_, spec_.columns, spec_.copy_format,
+                          freeze_);
+    } else {
+      sink = MakeInsertSink(conn, write_schema_, write_table_, spec_.columns, {});
+    }
+    return std::make_unique<PartWriter>(std::move(sink), nullptr);
+  }
+  auto tx = std::make_unique<Transaction>(conn);
+  std::unique_ptr<BatchSink> sink;
+  if (spec_.writer == WriterKind::kCopy) {
+    sink = MakeCopySink(conn, spec_.schema, stage_, spec_.columns, spec_.copy_format, false);
+  } else {
+    sink = MakeInsertSink(conn, spec_.schema, stage_, spec_.columns, {});
+  }
+  return std::make_unique<PartWriter>(std::move(sink), std::move(tx));
+}
+
+Transaction& TargetLoad::FinalTransaction(PgConnection& conn) {
+  if (!tx_) {
+    tx_ = std::make_unique<Transaction>(conn);
+    SetLockTimeout(conn, spec_.lock_timeout);
+  }
+  return *tx_;
+}
+
+void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
+  if (record.state) {
+    const StateUpdate& s = *record.state;
+    WriteWatermark(conn, spec_.schema, s.table_key, s.watermark, s.status, s.rows,
+                   s.watermark.empty() ? std::vector<std::string>{} : s.cursor_columns);
+  }
+  for (const auto& hook : record.in_transaction)
+    hook(conn);
+  tx_->Commit();
+  tx_.reset();
+  stage_.clear();  // renamed into place, or dropped inside the committed transaction
+}
+
+void TargetLoad::Abandon(PgConnection* conn) noexcept {
+  tx_.reset();  // rolls the load's (or the final) transaction back
+  if (stage_.empty() || conn == nullptr || PQstatus(conn->get()) != CONNECTION_OK) return;
+  try {
+    if (conn->in_transaction()) conn->Exec("ROLLBACK");
+    conn->Exec("DROP TABLE IF EXISTS " + QualifiedName(spec_.schema, stage_));
+    stage_.clear();
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: could not drop the stage {}: {} (the next load of {} drops it)", spec_.label,
+                 stage_, e.what(), spec_.table);
+  }
+}
+
+std::string TargetLoad::Destination() const {
+  if (spec_.parts > 1) return QualifiedName(spec_.schema, stage_);
+  return QualifiedName(write_schema_, write_table_);
+}
+
+}  // namespace etl::sink

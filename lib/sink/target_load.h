@@ -1,0 +1,160 @@
+#pragma once
+// TargetLoad: every PostgreSQL statement of one table load, behind one small interface.
+//
+//   auto load = TargetLoad::Make(spec);            // variant chosen by plan/target_variant.h
+//   load->Begin(conn);                              // prepare the target or a stage
+//   auto part = load->OpenPart(i, part_conn);       // a writer per part (N = 1: the same conn)
+//   ... the pipeline writes rows into part->sink(), then part->Finish() ...
+//   load->Commit(conn, record);                     // rows, state and hooks in ONE transaction
+//
+// The variants (one file each, with its locking and visibility at the top):
+//   create  (target_create.h)  the target does not exist: it is created and filled in one
+//                              transaction (N = 1), or a stage is filled and renamed into place.
+//   swap    (target_swap.h)    the target exists and a faithful clone loses nothing: a clone is
+//                              filled and swapped in; readers are blocked only for the rename.
+//   merge   (target_merge.h)   the target exists and has what a swap would lose (dependent views,
+//                              foreign keys, triggers, partitions, columns of its own, ...): the
+//                              differences are applied by key; readers are never blocked.
+//   upsert  (target_upsert.h)  incremental loads: rows are upserted by key.
+// What they share:
+//   - N = 1 (one stream): the whole load is ONE transaction on Begin's connection, kept open
+//     until Commit; a failure or a kill anywhere rolls everything back and leaves nothing behind.
+//   - N > 1 (parallel parts): Begin creates a stage table (committed, so the parts' own
+//     connections see it); each part writes into it in its own transaction, committed by
+//     PartWriter::Finish (a failed part rolls back only its own rows: it can be redone alone);
+//     Commit makes the stage's rows the target's in one transaction. A stage is named
+//     etl_stage_<random>_<target> (created with CREATE TABLE, never IF NOT EXISTS, so it cannot
+//     take over a user's table) and commented "etl stage for <target>"; Abandon drops it, and
+//     a later Begin for the same target drops stages that a killed run left behind.
+//   - Every lock on the target is taken with sink/lock_wait.h: bounded by lock_timeout, asked
+//     for in slices so the target's readers are never held up for more than about a second.
+//   - Nothing outside the target is changed: no TRUNCATE, no CASCADE, never a row of another
+//     table (merge checks the foreign keys that reference the target before it deletes).
+//   - Commit writes the state row (`<schema>.etl_state`) and runs `record.in_transaction`
+//     (history row, NOTIFY, ...) inside the same transaction, then commits.
+//
+// Threads: Begin/Commit/Abandon on one thread; OpenPart may be called from the part threads
+// (each with its own connection). Errors: PgError (LockTimeout for lock waits) with context.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/job_spec.h"
+#include "sink/batch_sink.h"
+#include "sink/pg_connection.h"
+#include "sink/stage_table.h"
+#include "sink/target_variant.h"
+#include "types/type_mapping.h"
+
+namespace etl::sink {
+
+enum class WriterKind { kCopy, kInsert };
+
+struct TargetLoadSpec {
+  std::string schema;
+  std::string table;
+  std::vector<types::TargetColumn> columns;  // what the writers send, with the target's names
+  std::vector<std::string> key;  // created: the primary key; merge/upsert: the match key
+  TargetVariant variant = TargetVariant::kCreate;
+  std::size_t parts = 1;
+  WriterKind writer = WriterKind::kCopy;
+  config::CopyFormat copy_format = config::CopyFormat::kBinary;
+  std::chrono::milliseconds lock_timeout{10000};  // target.lock_timeout_s
+  std::string label;                              // the table's name in the job, for messages
+  std::string run_id;                             // in the stage's comment
+};
+
+// The state row written with the rows (sink/state_store.h).
+struct StateUpdate {
+  std::string table_key;
+  std::vector<std::string> watermark;  // empty: none
+  std::vector<std::string> cursor_columns;
+  std::string status;
+  std::int64_t rows = 0;
+};
+
+struct CommitRecord {
+  std::optional<StateUpdate> state;
+  // Statements of other concerns that must commit with the rows (run history, NOTIFY, ...),
+  // run in order inside the final transaction, after the rows and the state.
+  std::vector<std::function<void(PgConnection&)>> in_transaction;
+};
+
+// What Commit did to the target (for logs and the report).
+struct CommitSummary {
+  std::int64_t inserted = -1;  // -1: not counted by this variant
+  std::int64_t updated = -1;
+  std::int64_t deleted = -1;
+};
+
+// One part's writer. Rows go into sink(); Finish() closes the part (N > 1: commits its
+// transaction). Destroyed without Finish: its rows are rolled back.
+class PartWriter {
+ public:
+  PartWriter(std::unique_ptr<BatchSink> sink, std::unique_ptr<Transaction> tx);
+  ~PartWriter();
+  PartWriter(const PartWriter&) = delete;
+  PartWriter& operator=(const PartWriter&) = delete;
+
+  BatchSink& sink() { return *sink_; }
+  void Finish();
+
+ private:
+  std::unique_ptr<BatchSink> sink_;
+  std::unique_ptr<Transaction> tx_;  // null for N = 1 (the load's transaction owns the rows)
+};
+
+class TargetLoad {
+ public:
+  static std::unique_ptr<TargetLoad> Make(TargetLoadSpec spec);
+  virtual ~TargetLoad();
+  TargetLoad(const TargetLoad&) = delete;
+  TargetLoad& operator=(const TargetLoad&) = delete;
+
+  // REQUIRES: `conn` is not in a transaction; no other etl run loads this target (the caller
+  // holds the target's table lock). For N = 1 `conn` must stay open until Commit/Abandon.
+  virtual void Begin(PgConnection& conn) = 0;
+  // REQUIRES: Begin has run. N = 1: `conn` is Begin's connection. N > 1: a connection of the
+  // part's own, outside any transaction, kept open until the PartWriter is finished or gone.
+  std::unique_ptr<PartWriter> OpenPart(std::size_t index, PgConnection& conn);
+  // REQUIRES: every part finished. N = 1: Begin's connection; N > 1: any connection outside a
+  // transaction. Throws (and leaves the target as it was) when anything fails.
+  virtual CommitSummary Commit(PgConnection& conn, const CommitRecord& record) = 0;
+  // After a failure: N = 1 rolls the load's transaction back; N > 1 drops the stage when
+  // `conn` is usable (else the next load of the target does). Never throws.
+  void Abandon(PgConnection* conn) noexcept;
+
+  const TargetLoadSpec& spec() const { return spec_; }
+  // Where the parts' rows go, for logs: "\"s\".\"t\"", a stage, or "pg_temp".stage.
+  std::string Destination() const;
+
+ protected:
+  explicit TargetLoad(TargetLoadSpec spec) : spec_(std::move(spec)) {}
+
+  // N = 1: opens the load's transaction (bounded lock waits) on `conn`.
+  void OpenLoadTransaction(PgConnection& conn);
+  // N > 1: drops leftover stages of the target and creates a marked stage of `kind`, outside
+  // any transaction (so the parts see it). `create` replaces CreateStage when given (swap).
+  void CreateSharedStage(PgConnection& conn, StageKind kind,
+                         const std::function<void(const std::string& stage)>& create = {});
+  // The transaction Commit works in: the load's (N = 1) or a new one on `conn` (N > 1).
+  Transaction& FinalTransaction(PgConnection& conn);
+  // The state row and the hooks, then COMMIT of the final transaction.
+  void FinishCommit(PgConnection& conn, const CommitRecord& record);
+
+  TargetLoadSpec spec_;
+  // Where one stream's rows go (N = 1), and whether that table was created in the load's
+  // transaction (COPY may then FREEZE). N > 1 parts always write into stage_.
+  std::string write_schema_;
+  std::string write_table_;
+  bool freeze_ = false;
+  std::string stage_;                // the stage in the target's schema, "" when none
+  std::unique_ptr<Transaction> tx_;  // the load's transaction (N = 1) or the final one
+};
+
+}  // namespace etl::sink
