@@ -1,0 +1,422 @@
+// Full reloads of targets someone else created (contract: "Full reloads of an existing target"):
+// readers keep reading, nothing outside the target changes, the target keeps what it had,
+// partitioned targets load, lock waits are bounded, and zero dates in NOT NULL columns load.
+// Every strategy; both the swap (a plain target) and the merge (a target with dependents).
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "support/test_env.h"
+
+namespace {
+
+using etl::testing::JobHeader;
+using etl::testing::MySql;
+using etl::testing::Psql;
+using etl::testing::ReadFile;
+using etl::testing::RunEtl;
+using etl::testing::RunShell;
+using etl::testing::Trim;
+using etl::testing::WriteTempFile;
+
+const char* const kStrategies[] = {"standard", "streaming", "copy_csv", "parallel"};
+
+std::string Job(const std::string& db, const std::string& schema, const std::string& table_extra,
+                const std::string& lock_timeout = "") {
+  std::string header = JobHeader(db, schema);
+  if (!lock_timeout.empty()) {
+    const std::string at = "  sslmode: disable\n";
+    header.replace(header.find(at), at.size(), at + "  lock_timeout_s: " + lock_timeout + "\n");
+  }
+  return WriteTempFile(schema + ".yml",
+                       header + "tables:\n  t:\n    batch_size: 5000\n" + table_extra);
+}
+
+etl::testing::CommandResult Run(const std::string& job, const std::string& strategy) {
+  return RunEtl({"run", job, "--strategy", strategy, "--progress", "never"});
+}
+
+std::string PsqlCommand(const std::string& sql) {
+  return "PGPASSWORD=\"$ETL_PG_PASSWORD\" PGAPPNAME=dashboard psql -XAtq -h \"$ETL_PG_HOST\" -p "
+         "\"$ETL_PG_PORT\" -U \"$ETL_PG_USER\" -d \"$ETL_PG_DATABASE\" -c \"" +
+         sql + "\"";
+}
+
+// A dashboard: SELECT count(*) in a loop from its own sessions, each query timed, until stopped.
+class ReaderLoop {
+ public:
+  explicit ReaderLoop(const std::string& table)
+      : dir_(WriteTempFile("reader-" + std::to_string(++counter_) + ".keep", "")) {
+    const std::string script = "while [ ! -e '" + dir_ + ".stop' ]; do s=$(date +%s%N); c=$(" +
+                               PsqlCommand("SELECT count(*) FROM " + table) +
+                               "); e=$(date +%s%N); echo \"$s $e $c\"; " + "done > '" + dir_ +
+                               ".out' 2>&1 & echo $! > '" + dir_ + ".pid'";
+    RunShell(script);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  // Stops the loop; returns the counts seen and the longest query in seconds.
+  std::pair<std::vector<std::string>, double> Stop() {
+    RunShell("touch '" + dir_ + ".stop'; while kill -0 $(cat '" + dir_ +
+             ".pid') 2>/dev/null; do sleep 0.05; done");
+    std::vector<std::string> counts;
+    double longest = 0;
+    std::istringstream in(ReadFile(dir_ + ".out"));
+    long long s = 0;
+    long long e = 0;
+    std::string c;
+    while (in >> s >> e >> c) {
+      counts.push_back(c);
+      longest = std::max(longest, static_cast<double>(e - s) / 1e9);
+    }
+    return {counts, longest};
+  }
+
+ private:
+  static inline int counter_ = 0;
+  std::string dir_;
+};
+
+// Source `t`: ids 1..rows, a grouping column and text.
+void MakeSource(const std::string& db, int rows) {
+  etl::testing::ResetMySqlDatabase(db);
+  MySql(
+      "CREATE TABLE t (id INT PRIMARY KEY, grp INT NOT NULL, s VARCHAR(40)) ENGINE=InnoDB;"
+      "INSERT INTO t SELECT seq, seq % 7, MD5(seq) FROM seq_1_to_" +
+          std::to_string(rows),
+      db);
+}
+
+std::string Digest(const std::string& schema) {
+  return Trim(
+      Psql("SELECT count(*) || ':' || coalesce(md5(string_agg(id || ',' || grp || ',' || "
+           "coalesce(s, '-'), ';' ORDER BY id)), '') FROM \"" +
+           schema + "\".t"));
+}
+
+std::string SourceDigest(const std::string& db) {
+  return Trim(
+      MySql("SET SESSION group_concat_max_len = 1073741824; SELECT CONCAT(count(*), ':', "
+            "COALESCE(MD5(GROUP_CONCAT(CONCAT_WS(',', id, grp, COALESCE(s, '-')) ORDER BY "
+            "id SEPARATOR ';')), '')) FROM t",
+            db));
+}
+
+}  // namespace
+
+TEST_CASE("reload target: readers see the old or the new copy and never wait long",
+          "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_readers";
+  MakeSource(db, 300000);
+  struct Case {
+    std::string strategy;
+    bool dependents;  // a view on the target: merge; otherwise swap
+  };
+  const std::vector<Case> cases = {{"copy_csv", false},
+                                   {"parallel", false},
+                                   {"standard", false},
+                                   {"copy_csv", true},
+                                   {"parallel", true}};
+  int round = 0;
+  for (const auto& c : cases) {
+    const std::string schema = "reload_readers_" + std::to_string(++round);
+    etl::testing::ResetPgSchema(schema);
+    const std::string job = Job(db, schema, "");
+    REQUIRE(Run(job, "copy_csv").exit_code == 0);
+    if (c.dependents)
+      Psql("CREATE VIEW \"" + schema + "\".t_v AS SELECT id FROM \"" + schema + "\".t");
+    const std::string old_count = Trim(Psql("SELECT count(*) FROM \"" + schema + "\".t"));
+    MySql("DELETE FROM t WHERE id % 50 = " + std::to_string(round), db);
+    const std::string new_count = Trim(MySql("SELECT count(*) FROM t", db));
+    REQUIRE(old_count != new_count);
+
+    ReaderLoop reader("\\\"" + schema + "\\\".t");
+    const auto r = Run(job, c.strategy);
+    const auto [counts, longest] = reader.Stop();
+    INFO(c.strategy << (c.dependents ? " with a view (merge)" : " (swap)") << "\n" << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find(c.dependents ? "target exists: merge" : "target exists: swap") !=
+          std::string::npos);
+    CHECK(counts.size() > 3);
+    for (const auto& n : counts) {
+      INFO("a reader saw " << n << "; old " << old_count << ", new " << new_count);
+      CHECK((n == old_count || n == new_count));
+    }
+    CHECK(longest <= 2.0);
+    CHECK(Digest(schema) == SourceDigest(db));
+    WARN(c.strategy << (c.dependents ? " merge" : " swap") << ": longest reader query " << longest
+                    << " s over " << counts.size() << " queries");
+  }
+}
+
+TEST_CASE("reload target: rows of referencing tables are never deleted or changed",
+          "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_children";
+  for (const std::string strategy : kStrategies) {
+    MakeSource(db, 3000);
+    const std::string schema = "reload_children_" + strategy;
+    etl::testing::ResetPgSchema(schema);
+    const std::string job = Job(db, schema, "");
+    REQUIRE(Run(job, strategy).exit_code == 0);
+    const std::string q = "\"" + schema + "\".";
+    Psql("CREATE TABLE " + q + "c_cascade (id int PRIMARY KEY, t_id int REFERENCES " + q +
+         "t (id) ON DELETE CASCADE);"
+         "CREATE TABLE " +
+         q + "c_setnull (id int PRIMARY KEY, t_id int REFERENCES " + q +
+         "t (id) ON DELETE SET NULL);"
+         "CREATE TABLE " +
+         q + "c_noaction (id int PRIMARY KEY, t_id int REFERENCES " + q +
+         "t (id));"
+         "INSERT INTO " +
+         q +
+         "c_cascade SELECT g, g FROM generate_series(1, 300) g;"
+         "INSERT INTO " +
+         q +
+         "c_setnull SELECT g, g + 300 FROM generate_series(1, 300) g;"
+         "INSERT INTO " +
+         q + "c_noaction SELECT g, g + 600 FROM generate_series(1, 300) g;");
+    auto children = [&] {
+      return Psql("SELECT (SELECT count(*) || '/' || count(t_id) FROM " + q +
+                  "c_cascade), (SELECT count(*) || '/' || count(t_id) FROM " + q +
+                  "c_setnull), (SELECT count(*) || '/' || count(t_id) FROM " + q + "c_noaction)");
+    };
+    const std::string all = "300/300|300/300|300/300\n";
+    REQUIRE(children() == all);
+
+    // Unreferenced keys go, referenced ones change values: children stay exactly as they were.
+    MySql("DELETE FROM t WHERE id > 2500; UPDATE t SET s = 'changed' WHERE id <= 10", db);
+    auto r = Run(job, strategy);
+    INFO(strategy << "\n" << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("target exists: merge") != std::string::npos);
+    CHECK(Digest(schema) == SourceDigest(db));
+    CHECK(children() == all);
+
+    // Each kind of child referencing a key the new copy lacks: the table fails naming the
+    // constraint, and neither it nor any child changes.
+    for (const std::string child : {"c_cascade", "c_setnull", "c_noaction"}) {
+      const std::string before = Digest(schema);
+      const std::string children_before = children();
+      const std::string id = child == "c_cascade" ? "7" : child == "c_setnull" ? "308" : "609";
+      MySql("DELETE FROM t WHERE id = " + id, db);
+      r = Run(job, strategy);
+      INFO(child << "\n" << r.err);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find(child + "_t_id_fkey") != std::string::npos);
+      CHECK(r.err.find("(id)=(" + id + ")") != std::string::npos);
+      CHECK(Digest(schema) == before);
+      CHECK(children() == children_before);
+      Psql("UPDATE " + q + child + " SET t_id = NULL WHERE t_id = " + id);
+      r = Run(job, strategy);  // once nothing references the key any more, it loads
+      CHECK(r.exit_code == 0);
+      CHECK(Digest(schema) == SourceDigest(db));
+    }
+    CHECK(Trim(Psql("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema +
+                    "' AND tablename LIKE 'etl_stage%'")) == "0");
+  }
+}
+
+TEST_CASE("reload target: grants, comments, indexes, views and the target's own columns stay",
+          "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_keeps";
+  Psql("DO $$ BEGIN CREATE ROLE etl_bi_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+  for (const std::string strategy : kStrategies) {
+    MakeSource(db, 2000);
+    const std::string schema = "reload_keeps_" + strategy;
+    etl::testing::ResetPgSchema(schema);
+    const std::string q = "\"" + schema + "\".";
+    // A DBA's table: created before etl ever ran, with its own column and everything around it.
+    Psql("CREATE SCHEMA \"" + schema +
+         "\";"
+         "CREATE TABLE " +
+         q +
+         "t (id int PRIMARY KEY, grp int NOT NULL, s varchar(40), "
+         "loaded_by text DEFAULT 'etl');"
+         "COMMENT ON TABLE " +
+         q +
+         "t IS 'owned by the BI team';"
+         "COMMENT ON COLUMN " +
+         q +
+         "t.s IS 'a hash';"
+         "CREATE INDEX t_grp_idx ON " +
+         q +
+         "t (grp);"
+         "GRANT SELECT ON " +
+         q +
+         "t TO etl_bi_reader;"
+         "GRANT SELECT (s) ON " +
+         q +
+         "t TO PUBLIC;"
+         "CREATE VIEW " +
+         q + "t_by_grp AS SELECT grp, count(*) AS n FROM " + q +
+         "t GROUP BY grp;"
+         "GRANT SELECT ON " +
+         q + "t_by_grp TO etl_bi_reader;");
+    const std::string job = Job(db, schema, "");
+    const std::string keeps =
+        "SELECT obj_description('" + schema + ".t'::regclass, 'pg_class'), col_description('" +
+        schema + ".t'::regclass, 3), (SELECT relacl::text FROM pg_class WHERE oid = '" + schema +
+        ".t'::regclass), (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes "
+        "WHERE schemaname = '" +
+        schema +
+        "' AND tablename = 't'), has_table_privilege("
+        "'etl_bi_reader', '" +
+        schema + ".t_by_grp', 'SELECT'), has_column_privilege('public', '" + schema +
+        ".t', 's', 'SELECT')";
+    const std::string before = Psql(keeps);
+    for (int run = 0; run < 2; ++run) {
+      auto r = Run(job, strategy);
+      INFO(strategy << " run " << run << "\n" << r.err);
+      REQUIRE(r.exit_code == 0);
+      CHECK(Psql(keeps) == before);
+      CHECK(Digest(schema) == SourceDigest(db));
+      CHECK(Trim(Psql("SELECT sum(n) FROM " + q + "t_by_grp")) ==
+            Trim(MySql("SELECT count(*) FROM t", db)));
+      if (run == 0) {
+        CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t WHERE loaded_by = 'etl'")) == "2000");
+        Psql("UPDATE " + q + "t SET loaded_by = 'kept' WHERE id <= 100");
+        MySql("UPDATE t SET s = 'changed' WHERE id <= 50; INSERT INTO t VALUES (5000, 1, 'new')",
+              db);
+      }
+    }
+    // The target's own column keeps its values for keys still in the source; new rows get its
+    // default.
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t WHERE loaded_by = 'kept'")) == "100");
+    CHECK(Trim(Psql("SELECT loaded_by FROM " + q + "t WHERE id = 5000")) == "etl");
+  }
+}
+
+TEST_CASE("reload target: a partitioned target loads with every strategy", "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_partitioned";
+  for (const std::string strategy : kStrategies) {
+    MakeSource(db, 3000);
+    const std::string schema = "reload_part_" + strategy;
+    etl::testing::ResetPgSchema(schema);
+    const std::string q = "\"" + schema + "\".";
+    Psql("CREATE SCHEMA \"" + schema +
+         "\";"
+         "CREATE TABLE " +
+         q +
+         "t (id int, grp int NOT NULL, s varchar(40), PRIMARY KEY (id)) "
+         "PARTITION BY RANGE (id);"
+         "CREATE TABLE " +
+         q + "t_low PARTITION OF " + q +
+         "t FOR VALUES FROM (MINVALUE) TO (1500);"
+         "CREATE TABLE " +
+         q + "t_high PARTITION OF " + q + "t FOR VALUES FROM (1500) TO (MAXVALUE);");
+    const std::string job = Job(db, schema, "");
+    for (int run = 0; run < 2; ++run) {
+      auto r = Run(job, strategy);
+      INFO(strategy << " run " << run << "\n" << r.err);
+      REQUIRE(r.exit_code == 0);
+      CHECK(Digest(schema) == SourceDigest(db));
+      CHECK(Trim(Psql("SELECT (SELECT count(*) FROM " + q +
+                      "t_low) || '/' || (SELECT count(*) "
+                      "FROM " +
+                      q + "t_high)")) ==
+            Trim(MySql("SELECT CONCAT(SUM(id < 1500), '/', SUM(id >= 1500)) FROM t", db)));
+      MySql("DELETE FROM t WHERE id % 10 = 3; UPDATE t SET grp = grp + 1 WHERE id < 20", db);
+    }
+  }
+}
+
+TEST_CASE(
+    "reload target: a session holding the table makes the load wait a bounded time and "
+    "name it",
+    "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_locked";
+  MakeSource(db, 2000);
+  struct Case {
+    std::string name;
+    std::string prepare;  // makes the target plain (swap) or gives it a view (merge)
+    std::string lock;     // what the blocking session holds
+  };
+  const std::vector<Case> cases = {
+      {"swap", "", "SELECT count(*) FROM t"},
+      {"merge", "CREATE VIEW t_v AS SELECT id FROM t", "LOCK TABLE t IN SHARE MODE"}};
+  for (const auto& c : cases) {
+    const std::string schema = "reload_locked_" + c.name;
+    etl::testing::ResetPgSchema(schema);
+    const std::string job = Job(db, schema, "", "2");
+    REQUIRE(Run(job, "copy_csv").exit_code == 0);
+    if (!c.prepare.empty()) Psql("SET search_path = \"" + schema + "\"; " + c.prepare);
+    const std::string before = Digest(schema);
+    MySql("DELETE FROM t WHERE id < 100", db);
+    // A long-running reader: holds its lock in an open transaction for 20 s.
+    RunShell(PsqlCommand("SET search_path = " + schema + "; BEGIN; " + c.lock +
+                         "; SELECT pg_sleep(20); COMMIT") +
+             " >/dev/null 2>&1 &");
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    const auto start = std::chrono::steady_clock::now();
+    auto r = Run(job, "copy_csv");
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    Psql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+        "'dashboard' AND pid <> pg_backend_pid()");
+    INFO(c.name << "\n" << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(seconds < 10);
+    CHECK(r.err.find("within target.lock_timeout_s = 2 s") != std::string::npos);
+    CHECK(r.err.find("application dashboard") != std::string::npos);
+    CHECK(Digest(schema) == before);
+    // Once the reader is gone the next run loads.
+    r = Run(job, "copy_csv");
+    CHECK(r.exit_code == 0);
+    CHECK(Digest(schema) == SourceDigest(db));
+  }
+}
+
+TEST_CASE("reload target: zero dates in NOT NULL columns load with every strategy",
+          "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_zero_dates";
+  etl::testing::ResetMySqlDatabase(db);
+  MySql(
+      "SET SESSION sql_mode = '';"
+      "CREATE TABLE t (id INT PRIMARY KEY, d DATE NOT NULL DEFAULT '0000-00-00', "
+      "ts DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00');"
+      "INSERT INTO t SELECT seq, '2024-01-02', '2024-01-02 03:04:05' FROM seq_1_to_3000;"
+      "UPDATE t SET d = '0000-00-00' WHERE id = 7; UPDATE t SET ts = '0000-00-00 00:00:00' "
+      "WHERE id = 8;",
+      db);
+  for (const std::string strategy : kStrategies) {
+    const std::string schema = "reload_zero_" + strategy;
+    etl::testing::ResetPgSchema(schema);
+    const std::string q = "\"" + schema + "\".";
+    // Created by etl: the columns are nullable and the zero dates arrive as NULL.
+    auto r = Run(Job(db, schema, ""), strategy);
+    INFO(strategy << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(Trim(Psql("SELECT string_agg(id::text, ',' ORDER BY id) FROM " + q +
+                    "t WHERE d IS NULL OR ts IS NULL")) == "7,8");
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t")) == "3000");
+    CHECK(Trim(Psql("SELECT string_agg(is_nullable, ',' ORDER BY column_name) FROM "
+                    "information_schema.columns WHERE table_schema = '" +
+                    schema + "' AND table_name = 't' AND column_name IN ('d', 'ts')")) ==
+          "YES,YES");
+
+    // A target whose column is NOT NULL: a bad row naming key and column...
+    Psql("DELETE FROM " + q + "t WHERE id IN (7, 8); ALTER TABLE " + q +
+         "t ALTER COLUMN d SET NOT NULL, ALTER COLUMN ts SET NOT NULL");
+    r = Run(Job(db, schema, ""), strategy);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("bad row (id=7), column d") != std::string::npos);
+    CHECK(r.err.find("zero date") != std::string::npos);
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t")) == "2998");
+    // ...that on_bad_row: reject routes to the reject file while the rest loads.
+    r = Run(Job(db, schema, "    on_bad_row: reject\n"), strategy);
+    CHECK(r.exit_code == 0);
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t")) == "2998");
+    CHECK(r.err.find("2 bad rows written to") != std::string::npos);
+  }
+}
