@@ -70,13 +70,6 @@ void RequireNonEmpty(SpecReader& reader, const Field* field, const std::string& 
   if (field != nullptr && value.empty()) reader.Error(*field, "must not be empty");
 }
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 enum class SessionKind { kMySql, kPostgres };
 
 void ReadSession(SpecReader& reader, const Fields& parent, SessionKind kind, SessionSettings& out) {
@@ -94,11 +87,10 @@ void ReadSession(SpecReader& reader, const Fields& parent, SessionKind kind, Ses
     if (!value) continue;
     if (kind == SessionKind::kMySql) {
       if (auto problem = UnsafeMySqlSessionSetting(f.key, *value)) {
-        // sql_mode is wrong by its value; the other names are wrong whatever their value.
-        if (EqualsIgnoringCase(f.key, "sql_mode")) {
-          reader.Error(f, std::move(*problem));
+        if (problem->in_value) {
+          reader.Error(f, std::move(problem->message));
         } else {
-          reader.Error(f.key_node.Mark(), f.path, std::move(*problem));
+          reader.Error(f.key_node.Mark(), f.path, std::move(problem->message));
         }
         continue;
       }

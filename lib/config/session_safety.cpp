@@ -62,27 +62,25 @@ std::optional<std::string> WhySqlModeMemberIsUnsafe(const std::string& member) {
 
 }  // namespace
 
-std::optional<std::string> UnsafeMySqlSessionSetting(std::string_view name,
-                                                     std::string_view value) {
+std::optional<UnsafeSetting> UnsafeMySqlSessionSetting(std::string_view name,
+                                                       std::string_view value) {
   const std::string n = Lower(name);
   if (n == "time_zone") {
-    return std::string(
-        "must not be set: etl reads TIMESTAMP columns in UTC (it sets time_zone = '+00:00' itself "
-        "and writes them "
-        "as timestamptz with +00); another time zone would shift every value");
+    return UnsafeSetting{
+        "must not be set: etl reads TIMESTAMP columns in UTC (it sets time_zone = '+00:00' "
+        "itself and writes them as timestamptz with +00); another time zone would shift every "
+        "value"};
   }
   if (n.rfind("character_set_", 0) == 0 || n == "names" || n == "collation_connection") {
-    return std::string(
-        "must not be set: etl reads text as utf8mb4 (it sends SET NAMES utf8mb4 itself); another "
-        "character set "
-        "or collation would re-encode text on the way, turning characters it lacks into '?' "
-        "or bytes PostgreSQL rejects");
+    return UnsafeSetting{
+        "must not be set: etl reads text as utf8mb4 (it sends SET NAMES utf8mb4 itself); "
+        "another character set or collation would re-encode text on the way, turning characters "
+        "it lacks into '?' or bytes PostgreSQL rejects"};
   }
   if (n == "sql_select_limit") {
-    return std::string(
+    return UnsafeSetting{
         "must not be set: caps every SELECT without a LIMIT, so reads would stop early and rows "
-        "would be "
-        "missing from the copy without an error");
+        "would be missing from the copy without an error"};
   }
   if (n == "sql_mode") {
     std::string_view rest = value;
@@ -90,7 +88,7 @@ std::optional<std::string> UnsafeMySqlSessionSetting(std::string_view name,
       const std::size_t comma = rest.find(',');
       const std::string member = Upper(Trim(rest.substr(0, comma)));
       if (auto why = WhySqlModeMemberIsUnsafe(member)) {
-        return "must not contain " + member + ": " + *why;
+        return UnsafeSetting{"must not contain " + member + ": " + *why, true};
       }
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);

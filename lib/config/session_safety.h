@@ -20,9 +20,14 @@
 
 namespace etl::config {
 
-// The error for `name: value` in `source.session` ("must not be set: <why>" or, for sql_mode,
-// "must not contain <MODE>: <why>"); nullopt when etl can live with it.
-std::optional<std::string> UnsafeMySqlSessionSetting(std::string_view name, std::string_view value);
+struct UnsafeSetting {
+  std::string message;    // "must not be set: <why>" or "must not contain <MODE>: <why>"
+  bool in_value = false;  // the value is what is wrong (sql_mode), not the name
+};
+
+// The error for `name: value` in `source.session`; nullopt when etl can live with it.
+std::optional<UnsafeSetting> UnsafeMySqlSessionSetting(std::string_view name,
+                                                       std::string_view value);
 
 // The error for `name` in `target.session` ("must not be set: <why>", whatever the value);
 // nullopt when it may be set.

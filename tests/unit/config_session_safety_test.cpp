@@ -16,6 +16,9 @@ namespace {
 bool Contains(const std::optional<std::string>& text, const std::string& part) {
   return text && text->find(part) != std::string::npos;
 }
+bool Contains(const std::optional<UnsafeSetting>& problem, const std::string& part) {
+  return problem && Contains(problem->message, part);
+}
 
 TEST_CASE("source.session: time_zone, character sets, collation and sql_select_limit") {
   CHECK(Contains(UnsafeMySqlSessionSetting("time_zone", "+02:00"),
@@ -30,6 +33,8 @@ TEST_CASE("source.session: time_zone, character sets, collation and sql_select_l
   }
   CHECK(Contains(UnsafeMySqlSessionSetting("sql_select_limit", "1000"),
                  "rows would be missing from the copy"));
+  CHECK_FALSE(UnsafeMySqlSessionSetting("time_zone", "UTC")->in_value);  // the name is wrong
+  CHECK(UnsafeMySqlSessionSetting("sql_mode", "ANSI")->in_value);        // the value is
 }
 
 TEST_CASE("source.session sql_mode: each refused mode, also inside lists and combinations") {
