@@ -457,7 +457,8 @@ void ReadTablesMatch(SpecReader& reader, const Field& block, const std::string& 
   const auto f = BlockFields(reader, block, {"include", "exclude", "defaults"});
   if (!f) return;
   if (const Field* include = f->Find("include")) {
-    if (ReadPatterns(reader, *include, source_database, out.include) && out.include.empty()) {
+    const bool read = ReadPatterns(reader, *include, source_database, out.include);
+    if (read && include->value.IsSequence() && include->value.size() == 0) {
       reader.Error(*include, "lists no patterns (leave include out to match every table)");
     }
   } else {
