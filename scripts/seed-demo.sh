@@ -6,6 +6,8 @@
 #   orders    300,000 rows   int unsigned PK, decimal, timestamp, updated_at (incremental cursor), enum
 #   events    120,000 rows   bigint PK with a sparse middle: ids 1..50,000 dense, then 20,000 ids
 #                            spaced 200 apart (50,200..4,050,000), then 4,050,001..4,100,000 dense
+#   customer_countries       a view; tmp_import (100 rows) a scratch table: jobs/demo.yml's
+#                            tables_match leaves both behind
 #
 # Connection: ETL_MYSQL_HOST/PORT/USER/PASSWORD when set, otherwise `scripts/servers.sh env`.
 set -euo pipefail
@@ -161,6 +163,13 @@ SELECT 4050000 + seq,
        JSON_OBJECT('customer', 1 + seq % 2000, 'path', CONCAT('/p/', seq % 500), 'ms', seq % 997,
                    'tags', JSON_ARRAY('ünïcödé', 'ok'))
 FROM seq_1_to_50000;
+
+-- what a real source also has: a view (tables_match never matches views) and a scratch table
+-- (jobs/demo.yml excludes tmp_*)
+CREATE VIEW customer_countries AS
+SELECT country, COUNT(*) AS customers FROM customers GROUP BY country;
+CREATE TABLE tmp_import (id INT NOT NULL PRIMARY KEY, payload TEXT NULL) ENGINE = InnoDB;
+INSERT INTO tmp_import SELECT seq, CONCAT('staged row ', seq) FROM seq_1_to_100;
 
 ANALYZE TABLE customers, products, orders, events;
 SQL

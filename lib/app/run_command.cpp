@@ -11,7 +11,9 @@
 #include "config/job_loader.h"
 #include "pipeline/job_lock.h"
 #include "pipeline/job_runner.h"
+#include "plan/table_expansion.h"
 #include "report/run_report.h"
+#include "source/table_listing.h"
 
 namespace etl::app {
 namespace {
@@ -49,6 +51,36 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
     return kExitUsage;
   }
   report.job = spec->name;
+  const auto env = config::ProcessEnvironment();
+
+  // tables_match: the job's tables are known once the source's base tables are listed.
+  std::vector<source::ListedTable> listing;
+  bool listed = false;
+  if (spec->tables_match) {
+    try {
+      listing = ListSourceTables(*spec, env);
+      listed = true;
+    } catch (const std::exception& e) {
+      report.error = fmt::format("cannot list the tables of the source database {}: {}",
+                                 spec->source.database, e.what());
+      spdlog::error("{}", report.error);
+      return Finish(options, global, report, kExitFailed);
+    }
+    const plan::TableExpansion expansion = ExpandJobTables(*spec, listing);
+    if (!expansion.problems.empty()) {  // refused before anything is written
+      for (const std::string& problem : expansion.problems) {
+        spdlog::error("{}", problem);
+        report.error += (report.error.empty() ? "" : "; ") + problem;
+      }
+      return Finish(options, global, report, kExitUsage);
+    }
+    if (spec->tables.empty()) {
+      report.error =
+          "no tables to load: tables_match matches no base table of " + spec->source.database;
+      spdlog::error("{}", report.error);
+      return Finish(options, global, report, kExitFailed);
+    }
+  }
   auto tables = SelectTables(*spec, options.tables);
   if (!tables) {
     report.error = "unknown --table (the spec's tables are listed on stderr)";
@@ -56,7 +88,6 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
     return kExitUsage;
   }
 
-  const auto env = config::ProcessEnvironment();
   std::optional<pipeline::JobLock> lock;
   try {
     lock = pipeline::JobLock::TryAcquire(*spec, env);
@@ -89,6 +120,17 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   request.job = &*spec;
   request.run_id = report.run_id;
   request.tables = *tables;
+  if (spec->pipeline.parallel_tables > 1 && tables->size() > 1) {
+    if (!listed) {
+      try {
+        listing = ListSourceTables(*spec, env);
+      } catch (const std::exception& e) {  // the loads will say what is wrong with the source
+        spdlog::warn("cannot read table sizes for the start order (tables start as listed): {}",
+                     e.what());
+      }
+    }
+    request.start_order = StartOrder(*spec, *tables, listing);
+  }
   request.env = env;
   request.full = options.full;
   request.strategy = strategy;

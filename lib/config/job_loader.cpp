@@ -27,6 +27,8 @@ const std::vector<std::string_view> kTopLevelKeys = {"version",
                                                      "pipeline",
                                                      "performance_rules",
                                                      "sparse_sequence_optimization",
+                                                     "identifier_case",
+                                                     "tables_match",
                                                      "tables",
                                                      "tables_file"};
 
@@ -116,6 +118,19 @@ class JobLoader {
     if (r.Require(*fields, "target")) ReadTarget(r, *fields->Find("target"), spec.target);
     if (const Field* b = fields->Find("pipeline")) ReadPipeline(r, *b, spec.pipeline);
 
+    // identifier_case and tables_match.defaults first: every table entry starts from them.
+    ReadIdentifierCase(r, *fields, spec.identifier_case);
+    defaults_.identifier_case = spec.identifier_case;
+    if (const Field* b = fields->Find("tables_match")) {
+      TableMatchSpec match;
+      match.defaults = defaults_;
+      ReadTablesMatch(r, *b, spec.source.database, match);
+      defaults_ = match.defaults;
+      defaults_.location.clear();
+      batch_size_defaulted_ = defaults_.batch_size > 0;
+      spec.tables_match = std::move(match);
+    }
+
     const Field* tables = fields->Find("tables");
     const Field* tables_file = fields->Find("tables_file");
     if (tables != nullptr && tables_file != nullptr) {
@@ -125,8 +140,9 @@ class JobLoader {
       ReadTables(r, *tables, spec);
     } else if (tables_file != nullptr) {
       ReadTablesFile(*tables_file, spec);
-    } else {
-      r.Error(fields->mark(), "tables", "missing required key 'tables' (or 'tables_file')");
+    } else if (!spec.tables_match) {
+      r.Error(fields->mark(), "tables",
+              "missing required key 'tables' (or 'tables_file' or 'tables_match')");
     }
 
     // The job file's own blocks come after the tables file's, so they override key by key.
@@ -144,17 +160,21 @@ class JobLoader {
   void ReadTableEntries(SpecReader& reader, const std::vector<const Field*>& entries,
                         JobSpec& spec) {
     for (const Field* entry : entries) {
-      TableSpec table;
+      TableSpec table = defaults_;
       Field target_origin;
-      ReadTable(reader, *entry, table, target_origin);
+      ReadTable(reader, *entry, table, target_origin, batch_size_defaulted_);
       const auto [it, inserted] =
           targets_.try_emplace(table.target_table, table.name + "' at " + table.location);
       if (!inserted && !table.target_table.empty()) {
-        reader.Error(
-            target_origin.path == entry->path ? target_origin.key_node.Mark()
-                                              : target_origin.value.Mark(),
-            entry->path + ".target_table",
-            "target table '" + table.target_table + "' is already loaded by table '" + it->second);
+        std::string message =
+            "target table '" + table.target_table + "' is already loaded by table '" + it->second;
+        if (!table.target_table_given && table.target_table != table.name) {
+          message += std::string(" (identifier_case: ") + ToString(table.identifier_case) +
+                     " folds '" + table.name + "' to '" + table.target_table + "')";
+        }
+        reader.Error(target_origin.path == entry->path ? target_origin.key_node.Mark()
+                                                       : target_origin.value.Mark(),
+                     entry->path + ".target_table", std::move(message));
       }
       spec.tables.push_back(std::move(table));
     }
@@ -164,7 +184,7 @@ class JobLoader {
     const auto fields = reader.Map(block.value, block.path, block.key_node.Mark());
     if (!fields) return;
     if (fields->all().empty()) {
-      reader.Error(block.key_node.Mark(), block.path, "lists no tables");
+      if (!spec.tables_match) reader.Error(block.key_node.Mark(), block.path, "lists no tables");
       return;
     }
     std::vector<const Field*> entries;
@@ -208,7 +228,7 @@ class JobLoader {
       }
     }
     if (entries.empty()) {
-      r.Error(fields->mark(), "", "the tables file lists no tables");
+      if (!spec.tables_match) r.Error(fields->mark(), "", "the tables file lists no tables");
       return;
     }
     ReadTableEntries(r, entries, spec);
@@ -259,6 +279,8 @@ class JobLoader {
   std::optional<SpecReader> tables_reader_;
   SparseOrigins sparse_origins_;
   std::map<std::string, std::string> targets_;  // target table -> "name' at file:line:col"
+  TableSpec defaults_;  // what every table entry starts from (tables_match.defaults)
+  bool batch_size_defaulted_ = false;
 };
 
 }  // namespace

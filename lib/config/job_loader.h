@@ -7,6 +7,10 @@
 // not prevent a spec from loading. `tables_file:` is followed relative to the job file and
 // problems in it are located in that file.
 //
+// `tables_match:` is checked here (its globs and its `defaults:` block, which every table entry
+// starts from), but not expanded: which tables it matches depends on the source, so plan/ and
+// app/ expand it (plan/table_expansion.h) after connecting.
+//
 // Checks that need a server (e.g. `parallel` needs a single-column integer key) are not done
 // here; plan/ does them.
 

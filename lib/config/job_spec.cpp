@@ -64,6 +64,16 @@ const char* ToString(OnBadRow o) {
   return "?";
 }
 
+const char* ToString(IdentifierCase c) {
+  switch (c) {
+    case IdentifierCase::kPreserve:
+      return "preserve";
+    case IdentifierCase::kLower:
+      return "lower";
+  }
+  return "?";
+}
+
 std::optional<Strategy> ParseStrategy(const std::string& s) {
   for (const Strategy v : {Strategy::kAuto, Strategy::kStandard, Strategy::kStreaming,
                            Strategy::kCopyCsv, Strategy::kParallel}) {

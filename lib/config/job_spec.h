@@ -5,7 +5,11 @@
 // interpolated ${VAR}s and validated every field, so code that receives a JobSpec may rely on:
 //   - every enumeration holding one of its listed values,
 //   - every range rule of the contract holding (e.g. 1 <= parallel_chunks <= 16),
-//   - tables being non-empty and in the order the spec lists them.
+//   - `tables` holding the spec's `tables:` (or tables file) entries in the order listed, with
+//     tables_match.defaults already applied under each entry's own keys; it is non-empty
+//     unless `tables_match` is given. `plan` and `run` replace it with the full list of the
+//     job's tables once the source is known (plan/table_expansion.h: ExpandTables), so code
+//     below app/ sees every table of the job there.
 // Secrets are never stored here: `password_env` names an environment variable that is read
 // only when a connection is opened (see ResolvePassword()).
 
@@ -22,6 +26,8 @@ enum class ExtractionStrategy { kFull, kIncremental };
 enum class CopyFormat { kCsv, kText, kBinary };
 enum class Chunking { kAuto, kRange, kKeyset, kNone };
 enum class OnBadRow { kFail, kReject };
+// How names taken from MySQL become PostgreSQL names (config/identifier_case.h).
+enum class IdentifierCase { kPreserve, kLower };
 
 // Canonical spellings, as written in YAML and printed in plans and reports.
 const char* ToString(Strategy s);
@@ -29,6 +35,7 @@ const char* ToString(ExtractionStrategy s);
 const char* ToString(CopyFormat f);
 const char* ToString(Chunking c);
 const char* ToString(OnBadRow o);
+const char* ToString(IdentifierCase c);
 std::optional<Strategy> ParseStrategy(const std::string& s);
 std::optional<Chunking> ParseChunking(const std::string& s);
 
@@ -125,9 +132,12 @@ struct TablePerformance {
 };
 
 struct TableSpec {
-  std::string name;          // the key under `tables:`
+  std::string name;          // the key under `tables:`, or the matched source table's name
   std::string source_table;  // defaults to name
-  std::string target_table;  // defaults to name
+  // Defaults to name folded by identifier_case (config/identifier_case.h); a target_table
+  // written in the spec is used exactly as written.
+  std::string target_table;
+  bool target_table_given = false;  // target_table was written in the spec
   std::optional<double> estimated_size_mb;
   std::int64_t batch_size = 0;  // required
   ExtractionStrategy extraction_strategy = ExtractionStrategy::kFull;
@@ -139,9 +149,32 @@ struct TableSpec {
   std::map<std::string, std::string> column_types;  // column -> PostgreSQL type
   TablePerformance performance;
   std::vector<std::string> post_load;
+  // The effective case rule for this table's target names: its own `identifier_case`, else
+  // tables_match.defaults', else the job's.
+  IdentifierCase identifier_case = IdentifierCase::kPreserve;
 
-  // Where in which file this table was defined, for error messages ("tables.yml:12:3").
+  // Where in which file this table was defined, for error messages ("tables.yml:12:3"); for a
+  // table brought in by tables_match, where the include pattern that matched it is written.
   std::string location;
+  // The tables_match.include pattern that brought this table into the job; empty for a
+  // `tables:` entry.
+  std::string matched_by;
+};
+
+// One glob of tables_match (config/table_pattern.h: `*`, `?`, `[...]`, `\` escapes).
+struct TablePattern {
+  std::string glob;
+  std::string location;  // file:line:col of the pattern in the spec
+};
+
+// `tables_match:`: which source base tables join the job besides the `tables:` entries.
+struct TableMatchSpec {
+  std::vector<TablePattern> include;  // default: a single "*"
+  std::vector<TablePattern> exclude;
+  // The per-table keys given under `defaults:` (name fields empty, batch_size > 0). They apply
+  // to every table of the job; a `tables:` entry's own keys win over them key by key.
+  TableSpec defaults;
+  std::string location;  // file:line:col of the `tables_match` key
 };
 
 struct JobSpec {
@@ -153,6 +186,8 @@ struct JobSpec {
   PipelineSpec pipeline;
   PerformanceRules performance_rules;
   SparseSequenceOptimization sparse;
+  IdentifierCase identifier_case = IdentifierCase::kPreserve;  // job level; a table may override
+  std::optional<TableMatchSpec> tables_match;
   std::vector<TableSpec> tables;
 
   const TableSpec* FindTable(const std::string& name) const;

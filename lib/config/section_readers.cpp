@@ -1,9 +1,13 @@
 #include "config/section_readers.h"
 
+#include <algorithm>
 #include <cctype>
 
+#include "config/identifier_case.h"
 #include "config/pg_session_rules.h"
+#include "config/session_safety.h"
 #include "config/suggest.h"
+#include "config/table_pattern.h"
 
 namespace etl::config {
 namespace {
@@ -22,6 +26,8 @@ const EnumValues<Chunking> kChunkings = {{"auto", Chunking::kAuto},
                                          {"keyset", Chunking::kKeyset},
                                          {"none", Chunking::kNone}};
 const EnumValues<OnBadRow> kOnBadRows = {{"fail", OnBadRow::kFail}, {"reject", OnBadRow::kReject}};
+const EnumValues<IdentifierCase> kIdentifierCases = {{"preserve", IdentifierCase::kPreserve},
+                                                     {"lower", IdentifierCase::kLower}};
 const EnumValues<std::string> kMySqlSslModes = {{"disabled", "disabled"},
                                                 {"preferred", "preferred"},
                                                 {"required", "required"},
@@ -79,7 +85,21 @@ void ReadSession(SpecReader& reader, const Fields& parent, SessionKind kind, Ses
     }
     auto value = reader.Text(f, "a scalar value");
     if (!value) continue;
+    if (kind == SessionKind::kMySql) {
+      if (auto problem = UnsafeMySqlSessionSetting(f.key, *value)) {
+        if (problem->in_value) {
+          reader.Error(f, std::move(problem->message));
+        } else {
+          reader.Error(f.key_node.Mark(), f.path, std::move(problem->message));
+        }
+        continue;
+      }
+    }
     if (kind == SessionKind::kPostgres) {
+      if (auto problem = UnsafePgSessionSetting(f.key)) {
+        reader.Error(f.key_node.Mark(), f.path, std::move(*problem));
+        continue;
+      }
       switch (ClassifyPgSetting(f.key)) {
         case PgSettingScope::kSession:
         case PgSettingScope::kCustom:
@@ -212,6 +232,120 @@ void RequireNonEmptyItems(SpecReader& reader, const Field* field,
   }
 }
 
+// The per-table keys, shared by `tables:` entries and tables_match.defaults.
+const std::vector<std::string_view> kTableKeys = {
+    "source_table",        "target_table",        "estimated_size_mb", "batch_size",
+    "extraction_strategy", "incremental_columns", "primary_key",       "where",
+    "benchmark",           "on_bad_row",          "column_types",      "performance",
+    "post_load",           "identifier_case"};
+
+// What the cross-field checks of a table need to locate their errors.
+struct TableKeyFields {
+  const Field* extraction = nullptr;
+  const Field* cursor = nullptr;
+};
+
+// Every per-table key except the names (source_table, target_table); keys not given leave
+// `out` as it is, so `out` may come in holding the defaults.
+TableKeyFields ReadTableKeys(SpecReader& reader, const Fields& f, TableSpec& out) {
+  TableKeyFields keys;
+  reader.GetNumber(f, "estimated_size_mb", out.estimated_size_mb, Range::GreaterThan(0));
+  reader.GetInt(f, "batch_size", out.batch_size, Range::GreaterThan(0));
+  keys.extraction =
+      reader.GetEnum(f, "extraction_strategy", out.extraction_strategy, kExtractionStrategies);
+  keys.cursor = reader.GetStringList(f, "incremental_columns", out.incremental_columns);
+  RequireNonEmptyItems(reader, keys.cursor, out.incremental_columns);
+  RequireNonEmptyItems(reader, reader.GetStringList(f, "primary_key", out.primary_key),
+                       out.primary_key);
+  reader.GetString(f, "where", out.where);
+  reader.GetBool(f, "benchmark", out.benchmark);
+  reader.GetEnum(f, "on_bad_row", out.on_bad_row, kOnBadRows);
+  if (const Field* b = f.Find("column_types")) ReadColumnTypes(reader, *b, out.column_types);
+  if (const Field* b = f.Find("performance")) ReadTablePerformance(reader, *b, out.performance);
+  reader.GetStringList(f, "post_load", out.post_load);
+  reader.GetEnum(f, "identifier_case", out.identifier_case, kIdentifierCases);
+  return keys;
+}
+
+// An incremental table needs cursor columns (given here or inherited from the defaults, which
+// report their own gap).
+void CheckCursor(SpecReader& reader, const Fields& f, const TableKeyFields& keys,
+                 const TableSpec& out) {
+  if (out.extraction_strategy != ExtractionStrategy::kIncremental ||
+      !out.incremental_columns.empty()) {
+    return;
+  }
+  if (keys.cursor != nullptr) {
+    reader.Error(*keys.cursor, "an incremental load needs at least one cursor column");
+  } else if (keys.extraction != nullptr && f.Find("incremental_columns") == nullptr) {
+    reader.Error(*keys.extraction,
+                 "incremental needs incremental_columns (the cursor columns, e.g. "
+                 "[updated_at])");
+  }
+}
+
+// Returns whether the block gives a batch_size (valid or not: a bad one is reported as such).
+bool ReadTableDefaults(SpecReader& reader, const Field& block, TableSpec& out) {
+  out.location = reader.LocationOf(block.key_node.Mark());
+  const auto f = BlockFields(reader, block, kTableKeys);
+  if (!f) return false;
+  if (const Field* s = f->Find("source_table")) {
+    reader.Error(s->key_node.Mark(), s->path,
+                 "cannot be a default (each matched table is read from the source table of its "
+                 "own name); give it on a tables: entry");
+  }
+  if (const Field* t = f->Find("target_table")) {
+    reader.Error(t->key_node.Mark(), t->path,
+                 "cannot be a default (every matched table would load the same target table); "
+                 "give it on a tables: entry");
+  }
+  const TableKeyFields keys = ReadTableKeys(reader, *f, out);
+  CheckCursor(reader, *f, keys, out);
+  return f->Find("batch_size") != nullptr;
+}
+
+// The globs of tables_match.include / exclude (a single scalar is a one-item list), each
+// checked and located. Returns false when the field is not a list of strings.
+bool ReadPatterns(SpecReader& reader, const Field& field, const std::string& source_database,
+                  std::vector<TablePattern>& out) {
+  std::vector<Field> items;
+  if (field.value.IsScalar()) {
+    items.push_back(Field{field.key, field.key_node, field.value, field.path});
+  } else if (field.value.IsSequence()) {
+    std::size_t index = 0;
+    for (const YAML::Node& item : field.value) {
+      items.push_back(
+          Field{field.key, field.key_node, item, field.path + "[" + std::to_string(index++) + "]"});
+    }
+  } else {
+    reader.Error(field, "expected a list of patterns, got " + DescribeNode(field.value));
+    return false;
+  }
+  out.clear();
+  for (const Field& item : items) {
+    auto glob = reader.Text(item, "a pattern");
+    if (!glob) continue;
+    if (const std::string problem = GlobProblem(*glob); !problem.empty()) {
+      reader.Error(item, problem);
+      continue;
+    }
+    const YAML::Mark at = item.value.Mark().is_null() ? item.key_node.Mark() : item.value.Mark();
+    if (std::any_of(out.begin(), out.end(),
+                    [&](const TablePattern& p) { return p.glob == *glob; })) {
+      reader.Warning(at, item.path, "pattern '" + *glob + "' is listed twice");
+      continue;
+    }
+    if (!source_database.empty() && glob->rfind(source_database + ".", 0) == 0) {
+      reader.Warning(at, item.path,
+                     "patterns match table names within source.database, not '" + source_database +
+                         ".<table>': '" + *glob + "' matches only tables whose name starts with '" +
+                         source_database + ".'");
+    }
+    out.push_back(TablePattern{std::move(*glob), reader.LocationOf(at)});
+  }
+  return true;
+}
+
 }  // namespace
 
 void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
@@ -287,49 +421,64 @@ void ReadSparse(SpecReader& reader, const Field& block, SparseSequenceOptimizati
   if (const Field* b = f->Find("monitoring")) ReadMonitoring(reader, *b, out.monitoring);
 }
 
-void ReadTable(SpecReader& reader, const Field& block, TableSpec& out, Field& target_origin) {
+void ReadIdentifierCase(SpecReader& reader, const Fields& fields, IdentifierCase& out) {
+  reader.GetEnum(fields, "identifier_case", out, kIdentifierCases);
+}
+
+void ReadTable(SpecReader& reader, const Field& block, TableSpec& out, Field& target_origin,
+               bool batch_size_defaulted) {
   out.name = block.key;
   out.source_table = block.key;
   out.target_table = block.key;
+  out.target_table_given = false;
+  out.matched_by.clear();
   out.location = reader.LocationOf(block.key_node.Mark());
   target_origin = block;
   if (block.key.empty()) reader.Error(block.key_node.Mark(), block.path, "table name is empty");
-  const auto f =
-      BlockFields(reader, block,
-                  {"source_table", "target_table", "estimated_size_mb", "batch_size",
-                   "extraction_strategy", "incremental_columns", "primary_key", "where",
-                   "benchmark", "on_bad_row", "column_types", "performance", "post_load"});
-  if (!f) return;
+  const auto f = BlockFields(reader, block, kTableKeys);
+  if (!f) {
+    out.target_table = FoldIdentifier(block.key, out.identifier_case);
+    return;
+  }
   RequireNonEmpty(reader, reader.GetString(*f, "source_table", out.source_table), out.source_table);
   if (const Field* t = reader.GetString(*f, "target_table", out.target_table)) {
     RequireNonEmpty(reader, t, out.target_table);
     target_origin = *t;
+    out.target_table_given = true;
   }
-  reader.GetNumber(*f, "estimated_size_mb", out.estimated_size_mb, Range::GreaterThan(0));
-  if (reader.Require(*f, "batch_size")) {
-    reader.GetInt(*f, "batch_size", out.batch_size, Range::GreaterThan(0));
-  }
-  const Field* extraction =
-      reader.GetEnum(*f, "extraction_strategy", out.extraction_strategy, kExtractionStrategies);
-  const Field* cursor = reader.GetStringList(*f, "incremental_columns", out.incremental_columns);
-  RequireNonEmptyItems(reader, cursor, out.incremental_columns);
-  RequireNonEmptyItems(reader, reader.GetStringList(*f, "primary_key", out.primary_key),
-                       out.primary_key);
-  reader.GetString(*f, "where", out.where);
-  reader.GetBool(*f, "benchmark", out.benchmark);
-  reader.GetEnum(*f, "on_bad_row", out.on_bad_row, kOnBadRows);
-  if (const Field* b = f->Find("column_types")) ReadColumnTypes(reader, *b, out.column_types);
-  if (const Field* b = f->Find("performance")) ReadTablePerformance(reader, *b, out.performance);
-  reader.GetStringList(*f, "post_load", out.post_load);
+  if (!batch_size_defaulted) reader.Require(*f, "batch_size");
+  const TableKeyFields keys = ReadTableKeys(reader, *f, out);
+  if (!out.target_table_given) out.target_table = FoldIdentifier(block.key, out.identifier_case);
+  CheckCursor(reader, *f, keys, out);
+}
 
-  if (extraction != nullptr && out.extraction_strategy == ExtractionStrategy::kIncremental &&
-      out.incremental_columns.empty()) {
-    if (cursor != nullptr) {
-      reader.Error(*cursor, "an incremental load needs at least one cursor column");
-    } else if (f->Find("incremental_columns") == nullptr) {
-      reader.Error(*extraction,
-                   "incremental needs incremental_columns (the cursor columns, e.g. "
-                   "[updated_at])");
+void ReadTablesMatch(SpecReader& reader, const Field& block, const std::string& source_database,
+                     TableMatchSpec& out) {
+  out.location = reader.LocationOf(block.key_node.Mark());
+  const auto f = BlockFields(reader, block, {"include", "exclude", "defaults"});
+  if (!f) return;
+  if (const Field* include = f->Find("include")) {
+    const bool read = ReadPatterns(reader, *include, source_database, out.include);
+    if (read && include->value.IsSequence() && include->value.size() == 0) {
+      reader.Error(*include, "lists no patterns (leave include out to match every table)");
+    }
+  } else {
+    out.include = {TablePattern{"*", out.location}};
+  }
+  if (const Field* exclude = f->Find("exclude")) {
+    ReadPatterns(reader, *exclude, source_database, out.exclude);
+  }
+  const Field* defaults = f->Find("defaults");
+  const bool batch_size_given =
+      defaults != nullptr && ReadTableDefaults(reader, *defaults, out.defaults);
+  if (!batch_size_given) {
+    const std::string message =
+        "missing required key 'batch_size' in tables_match.defaults (the tables it matches "
+        "need one)";
+    if (defaults != nullptr) {
+      reader.Error(defaults->key_node.Mark(), defaults->path, message);
+    } else {
+      reader.Error(block.key_node.Mark(), block.path, message);
     }
   }
 }

@@ -34,9 +34,23 @@ void ReadPerformanceRules(SpecReader& reader, const Field& block, PerformanceRul
 void ReadSparse(SpecReader& reader, const Field& block, SparseSequenceOptimization& out,
                 SparseOrigins& origins);
 
-// One entry of `tables:` (or of a tables file); `block.key` is the table name. Sets
-// out.location. `target_origin` receives the field that named the target table (the table's
-// key when target_table is not given).
-void ReadTable(SpecReader& reader, const Field& block, TableSpec& out, Field& target_origin);
+// The job-level `identifier_case` of the document root `fields`.
+void ReadIdentifierCase(SpecReader& reader, const Fields& fields, IdentifierCase& out);
+
+// One entry of `tables:` (or of a tables file); `block.key` is the table name. `out` comes in
+// holding the defaults (tables_match.defaults, and identifier_case set to the job's) and leaves
+// with the entry's own keys over them; it gets the names, location and target_table (the key
+// folded by identifier_case unless target_table is given). `target_origin` receives the field
+// that named the target table (the table's key when target_table is not given).
+// `batch_size_defaulted`: the defaults hold a batch_size, so the entry need not give one.
+void ReadTable(SpecReader& reader, const Field& block, TableSpec& out, Field& target_origin,
+               bool batch_size_defaulted);
+
+// `tables_match:`: include (default "*") and exclude globs, each checked (config/table_pattern.h),
+// and `defaults:`, read like a table entry without the name keys; its batch_size is required.
+// `out.defaults` comes in with the job's identifier_case. `source_database` is only for a
+// warning on patterns written as "<database>.<glob>".
+void ReadTablesMatch(SpecReader& reader, const Field& block, const std::string& source_database,
+                     TableMatchSpec& out);
 
 }  // namespace etl::config

@@ -46,7 +46,8 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   }
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < request.tables.size(); i = next++) {
+    for (std::size_t k = next++; k < request.tables.size(); k = next++) {
+      const std::size_t i = k < request.start_order.size() ? request.start_order[k] : k;
       report.tables[i] = LoadTable(ctx, *request.tables[i]);
     }
   };

@@ -17,6 +17,9 @@ struct RunRequest {
   const config::JobSpec* job = nullptr;
   std::string run_id;  // report::NewRunId() of this run
   std::vector<const config::TableSpec*> tables;
+  // Indexes into `tables` in the order to start them (plan/load_order.h); empty: as listed.
+  // The report keeps the order of `tables` either way.
+  std::vector<std::size_t> start_order;
   config::EnvLookup env;
   bool full = false;
   std::optional<config::Strategy> strategy;

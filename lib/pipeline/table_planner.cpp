@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "config/identifier_case.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
 #include "source/table_stats.h"
@@ -93,6 +94,12 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
         fmt::format("table {}.{} does not exist in MySQL", job.source.database, table.source_table);
     return p;
   }
+  std::vector<std::string> column_names;  // identifier_case: no two columns may fold to one
+  for (const auto& c : p.source.columns)
+    column_names.push_back(c.name);
+  p.problem = config::ColumnFoldProblem(column_names, table.identifier_case,
+                                        job.source.database + "." + table.source_table);
+  if (!p.problem.empty()) return p;
 
   // The key: the spec's primary_key wins; else the source's primary key.
   p.key = table.primary_key.empty() ? p.source.primary_key : table.primary_key;

@@ -64,7 +64,7 @@ source:
   ssl_mode: required
   session:
     net_write_timeout: 600
-    sql_mode: ANSI_QUOTES
+    sql_mode: STRICT_TRANS_TABLES
 target:
   host: pg.internal
   port: 6432
@@ -155,7 +155,7 @@ TEST_CASE("a full spec loads every key into the model") {
   CHECK(s.source.database == "shop");
   CHECK(s.source.ssl_mode == "required");
   CHECK(s.source.session ==
-        SessionSettings{{"net_write_timeout", "600"}, {"sql_mode", "ANSI_QUOTES"}});
+        SessionSettings{{"net_write_timeout", "600"}, {"sql_mode", "STRICT_TRANS_TABLES"}});
 
   CHECK(s.target.host == "pg.internal");
   CHECK(s.target.port == 6432);
@@ -339,7 +339,8 @@ TEST_CASE("required keys are reported where they are missing") {
                {"job.yml:1:1: error: version: missing required key 'version'",
                 "job.yml:1:1: error: source: missing required key 'source'",
                 "job.yml:1:1: error: target: missing required key 'target'",
-                "job.yml:1:1: error: tables: missing required key 'tables' (or 'tables_file')"});
+                "job.yml:1:1: error: tables: missing required key 'tables' (or 'tables_file' or "
+                "'tables_match')"});
   ExpectErrors(
       "version: 1\nsource:\n  host: h\ntarget:\n  host: h\ntables:\n  orders:\n"
       "    where: x\n",
