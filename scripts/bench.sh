@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks `etl run` against the plain `mysql | psql COPY` pipe on the local throwaway servers.
 #
-#   scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,sparse,skewed] [--out DIR]
+#   scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed]
+#                    [--out DIR]
 #                    [--build-dir DIR] [--no-build] [--regenerate]
 #
 #   --rows N        rows of bench.mixed (default 2000000); sparse/skewed are sized from it
 #   --rounds R      rounds of the mixed benchmark (default 3); medians are over the rounds
-#   --shapes LIST   comma-separated: mixed (throughput), sparse (incremental range chunking over
-#                   a sparse key), skewed (parallel split balance); default: mixed
+#   --shapes LIST   comma-separated: mixed (throughput into a plain existing table),
+#                   existing-target (reloads of a target created beforehand with a grant, a
+#                   secondary index, a view and a referencing child table), sparse (incremental
+#                   range chunking over a sparse key), skewed (parallel split balance);
+#                   default: mixed
 #   --out DIR       where results go (default <repo>/bench-out; a timestamped run dir inside,
 #                   and bench-out/latest points at it)
 #   --build-dir DIR Release build of etl (default <repo>/build-bench)
@@ -33,7 +37,7 @@ BUILD_DIR="$REPO_ROOT/build-bench"
 DO_BUILD=1
 REGENERATE=0
 SOURCE_DB=bench
-DATA_VERSION=1 # bump when the generated data changes: existing tables are then regenerated
+DATA_VERSION=2 # bump when the generated data changes: existing tables are then regenerated
 
 # Targets from the product contract (docs/benchmark.md).
 TARGET_COPY_RATIO=1.00
@@ -46,7 +50,7 @@ die() {
 }
 usage_error() {
   echo "bench.sh: $*" >&2
-  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,sparse,skewed] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
+  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
   exit 2
 }
 say() { printf '%s\n' "$*"; }
@@ -65,7 +69,7 @@ while (($# > 0)); do
       shift
       ;;
     --shapes)
-      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,sparse,skewed)"
+      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,existing-target,sparse,skewed)"
       SHAPES=$2
       shift
       ;;
@@ -90,14 +94,15 @@ while (($# > 0)); do
   shift
 done
 
-WANT_MIXED=0 WANT_SPARSE=0 WANT_SKEWED=0
+WANT_MIXED=0 WANT_EXISTING=0 WANT_SPARSE=0 WANT_SKEWED=0
 IFS=',' read -r -a shape_list <<<"$SHAPES"
 for s in "${shape_list[@]}"; do
   case "$s" in
     mixed) WANT_MIXED=1 ;;
+    existing-target) WANT_EXISTING=1 ;;
     sparse) WANT_SPARSE=1 ;;
     skewed) WANT_SKEWED=1 ;;
-    *) usage_error "unknown shape '$s' (mixed, sparse, skewed)" ;;
+    *) usage_error "unknown shape '$s' (mixed, existing-target, sparse, skewed)" ;;
   esac
 done
 
@@ -242,6 +247,7 @@ CREATE TABLE mixed (
   created_at  DATETIME NOT NULL,
   updated_at  TIMESTAMP NOT NULL DEFAULT '2000-01-01 00:00:00',
   is_active   TINYINT(1) NOT NULL,
+  status      ENUM('new', 'paid', 'shipped', 'cancelled', 'refunded') NOT NULL,
   doc         JSON NULL,
   parent_id   INT NULL,
   note        TEXT NOT NULL
@@ -257,6 +263,7 @@ SELECT seq,
        TIMESTAMP('2020-01-01 00:00:00') + INTERVAL seq * 13 SECOND,
        TIMESTAMP('2021-01-01 00:00:00') + INTERVAL seq * 11 SECOND,
        seq % 3 = 0,
+       ELT(1 + (seq * 31) % 5, 'new', 'paid', 'shipped', 'cancelled', 'refunded'),
        IF(seq % 17 = 0, NULL,
           JSON_OBJECT('k', seq % 1000, 'tag', ELT(1 + seq % 3, 'red', 'grün', 'blue'),
                       'flags', JSON_ARRAY(seq % 2, seq % 5))),
@@ -356,12 +363,13 @@ SQL
 
 # ------------------------------------------------------------------ mixed: the four loads
 
-MIXED_COLUMNS="id, account_id, name, amount, created_at, updated_at, is_active, doc, parent_id, note"
+MIXED_COLUMNS="id, account_id, name, amount, created_at, updated_at, is_active, status, doc, parent_id, note"
 PIPE_SCHEMA=bench_pipe
 declare -A SCHEMA_OF=([pipe]=$PIPE_SCHEMA [copy_csv]=bench_copy_csv [parallel]=bench_parallel
   [streaming]=bench_streaming)
 STRATEGIES=(pipe copy_csv parallel streaming)
 RESULTS="$OUT/results.tsv"
+LOAD_TAG=mixed # names the per-load log directories
 
 # The pipe's target: what etl's default type mapping makes of bench.mixed.
 create_pipe_table() {
@@ -376,6 +384,7 @@ CREATE TABLE $PIPE_SCHEMA.mixed (
   created_at  timestamp NOT NULL,      -- etl maps datetime to timestamp (see docs/benchmark.md)
   updated_at  timestamptz NOT NULL,
   is_active   boolean NOT NULL,
+  status      text NOT NULL,           -- etl maps enum to text (with a CHECK when it creates it)
   doc         jsonb,
   parent_id   integer,
   note        text NOT NULL
@@ -388,7 +397,7 @@ SQL
 run_mixed_load() {
   local round=$1 pos=$2 strategy=$3
   local schema=${SCHEMA_OF[$strategy]}
-  local d="$OUT/logs/mixed-r$round-$strategy"
+  local d="$OUT/logs/$LOAD_TAG-r$round-$strategy"
   mkdir -p "$d"
   pg -c "CHECKPOINT" >/dev/null # start each load from a clean slate of dirty buffers
   local seconds rss detail="" rc=0
@@ -490,7 +499,7 @@ summarize_mixed() {
   local tsv="$OUT/summary.tsv" md="$OUT/summary.md"
   printf 'strategy\tmedian_s\tratio_vs_pipe\trows_per_s\tpeak_rss_mb\truns_s\n' >"$tsv"
   {
-    echo "# etl benchmark: bench.mixed, $ROWS rows, $ROUNDS rounds"
+    echo "# etl benchmark: bench.mixed, $ROWS rows, $ROUNDS rounds (target: a plain table created beforehand)"
     echo
     echo "- when: $STAMP (UTC); host: $(hostname), $(nproc) cores; etl $("$ETL" --version 2>/dev/null | head -n1)"
     echo "- ratio = strategy median / pipe median of this run; peak RSS = largest over the rounds"
@@ -559,6 +568,128 @@ bench_mixed() {
   done
   checksum_targets
   summarize_mixed
+}
+
+# ------------------------------------------------------------------ existing-target
+
+# A target someone else created: the pipe's columns and primary key, plus a secondary index, a
+# grant to a BI role, a view (with its own grant) and a child table referencing it, and a copy of
+# the data already in it (what a nightly reload meets). etl merges into such a target (a swap
+# would lose the view and the foreign key); the pipe's numbers come from its plain table.
+EXISTING_STRATEGIES=(pipe copy_csv parallel)
+EXISTING_CHILDREN=1000
+
+prepare_existing_target() {
+  local schema=$1
+  pg <<SQL >/dev/null || die "preparing $schema.mixed failed"
+DROP SCHEMA IF EXISTS $schema CASCADE;
+CREATE SCHEMA $schema;
+DO \$\$ BEGIN CREATE ROLE bench_bi_reader; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;
+CREATE TABLE $schema.mixed (LIKE $PIPE_SCHEMA.mixed INCLUDING ALL);
+CREATE INDEX mixed_account_idx ON $schema.mixed (account_id);
+GRANT SELECT ON $schema.mixed TO bench_bi_reader;
+CREATE VIEW $schema.mixed_daily AS
+  SELECT created_at::date AS day, count(*) AS orders, sum(amount) AS amount FROM $schema.mixed GROUP BY 1;
+GRANT SELECT ON $schema.mixed_daily TO bench_bi_reader;
+CREATE TABLE $schema.mixed_notes (id int PRIMARY KEY,
+  mixed_id bigint NOT NULL REFERENCES $schema.mixed (id) ON DELETE CASCADE, note text);
+SQL
+}
+
+existing_target_state() { # what must survive every reload: children, grant, index, view
+  local schema=$1
+  pg_value "SELECT (SELECT count(*) FROM $schema.mixed_notes) || ' children, grant ' ||
+      has_table_privilege('bench_bi_reader', '$schema.mixed', 'SELECT') || ', index ' ||
+      (SELECT count(*) FROM pg_indexes WHERE schemaname = '$schema' AND indexname = 'mixed_account_idx') ||
+      ', view rows ' || (SELECT sum(orders) FROM $schema.mixed_daily)"
+}
+
+bench_existing() {
+  generate_mixed
+  step "existing-target: $ROUNDS rounds of 3 loads (pipe, copy_csv, parallel(2)) into targets created beforehand"
+  create_pipe_table
+  local saved_results=$RESULTS
+  RESULTS="$OUT/existing.tsv"
+  LOAD_TAG=existing
+  SCHEMA_OF[copy_csv]=bench_existing_copy_csv
+  SCHEMA_OF[parallel]=bench_existing_parallel
+  local s
+  for s in copy_csv parallel; do
+    local schema=${SCHEMA_OF[$s]}
+    prepare_existing_target "$schema"
+    say "  priming $schema.mixed with a first copy (not timed)"
+    ETL_BENCH_SCHEMA=$schema ETL_BENCH_DATABASE=$SOURCE_DB "$ETL" run jobs/bench/mixed.yml \
+      --strategy copy_csv --progress never --log-level warn >"$OUT/logs/existing-prime-$s.log" 2>&1 ||
+      fail "existing-target: priming $schema failed (see $OUT/logs/existing-prime-$s.log)"
+    pg -c "INSERT INTO $schema.mixed_notes SELECT g, g * 97, 'note ' || g FROM generate_series(1, $EXISTING_CHILDREN) g" \
+      -c "VACUUM ANALYZE $schema.mixed" >/dev/null
+  done
+  local expected
+  expected="$EXISTING_CHILDREN children, grant t, index 1, view rows $ROWS"
+  printf 'round\tposition\tstrategy\tseconds\tpeak_rss_mb\trows\tdetail\n' >"$RESULTS"
+  local round i n=${#EXISTING_STRATEGIES[@]}
+  for ((round = 1; round <= ROUNDS; round++)); do
+    say ""
+    say "round $round/$ROUNDS"
+    for ((i = 0; i < n; i++)); do
+      run_mixed_load "$round" $((i + 1)) "${EXISTING_STRATEGIES[$(((i + round - 1) % n))]}"
+    done
+  done
+  for s in copy_csv parallel; do
+    local state
+    state=$(existing_target_state "${SCHEMA_OF[$s]}")
+    say "  ${SCHEMA_OF[$s]}: $state"
+    [[ $state == "$expected" ]] || fail "existing-target $s: after the reloads: $state (expected $expected)"
+  done
+
+  # One reload where 1% of the rows changed (the rounds above changed nothing).
+  say ""
+  say "one more reload each after changing 1% of the source rows (amount + 1 on every 100th id)"
+  my -e "UPDATE $SOURCE_DB.mixed SET amount = amount + 1 WHERE id % 100 = 0" || die "update failed"
+  local changed=""
+  for s in pipe copy_csv parallel; do
+    run_mixed_load changed 0 "$s"
+    changed+="$(tail -n 1 "$RESULTS" | cut -f3,4 | tr '\t' ' ')s; "
+  done
+  my -e "UPDATE $SOURCE_DB.mixed SET amount = amount - 1 WHERE id % 100 = 0" || die "restoring failed"
+
+  local pipe_median copy_median par_median
+  pipe_median=$(awk -F'\t' '$1 != "changed" && $3 == "pipe" { print $4 }' "$RESULTS" | median)
+  copy_median=$(awk -F'\t' '$1 != "changed" && $3 == "copy_csv" { print $4 }' "$RESULTS" | median)
+  par_median=$(awk -F'\t' '$1 != "changed" && $3 == "parallel" { print $4 }' "$RESULTS" | median)
+  local copy_ratio par_ratio
+  copy_ratio=$(awk -v a="$copy_median" -v b="$pipe_median" 'BEGIN { printf "%.2f", a / b }')
+  par_ratio=$(awk -v a="$par_median" -v b="$pipe_median" 'BEGIN { printf "%.2f", a / b }')
+  local met_pipe met_copy
+  met_pipe=$(awk -v v="$par_ratio" -v t="$TARGET_PARALLEL_RATIO" 'BEGIN { print (v <= t ? "met" : "MISSED") }')
+  met_copy=$(awk -v a="$par_median" -v b="$copy_median" 'BEGIN { print (a <= b ? "met" : "MISSED") }')
+  local md="$OUT/existing.md"
+  {
+    echo "## existing-target: bench.mixed, $ROWS rows, $ROUNDS rounds, into targets created beforehand"
+    echo
+    echo "Each target has a primary key, a secondary index, a grant, a view with its own grant and a"
+    echo "child table of $EXISTING_CHILDREN rows referencing it (ON DELETE CASCADE), and holds the data"
+    echo "already. etl chooses \`merge\` for it. The pipe loads its own plain table (TRUNCATE + COPY)."
+    echo
+    echo "| load | median s | ratio vs pipe | runs (s) |"
+    echo "|---|---:|---:|---|"
+    for s in "${EXISTING_STRATEGIES[@]}"; do
+      local med runs
+      med=$(awk -F'\t' -v s="$s" '$1 != "changed" && $3 == s { print $4 }' "$RESULTS" | median)
+      runs=$(awk -F'\t' -v s="$s" '$1 != "changed" && $3 == s { printf "%s%s", sep, $4; sep = " " }' "$RESULTS")
+      echo "| $s | $med | $(awk -v a="$med" -v b="$pipe_median" 'BEGIN { printf "%.2fx", a / b }') | $runs |"
+    done
+    echo
+    echo "- after 1% of the rows changed: $changed"
+    echo "- parallel(2) <= ${TARGET_PARALLEL_RATIO}x pipe: $met_pipe (${par_ratio}x); parallel <= copy_csv: $met_copy (${par_median} s vs ${copy_median} s, copy_csv ${copy_ratio}x)"
+    echo "- after the reloads: $(existing_target_state bench_existing_parallel) (expected: $expected)"
+  } >"$md"
+  say ""
+  cat "$md"
+  RESULTS=$saved_results
+  LOAD_TAG=mixed
+  SCHEMA_OF[copy_csv]=bench_copy_csv
+  SCHEMA_OF[parallel]=bench_parallel
 }
 
 # ------------------------------------------------------------------ sparse
@@ -711,12 +842,14 @@ bench_skewed() {
 # ------------------------------------------------------------------ main
 
 ((WANT_MIXED)) && bench_mixed
+((WANT_EXISTING)) && bench_existing
 ((WANT_SPARSE)) && bench_sparse
 ((WANT_SKEWED)) && bench_skewed
 
 # One report file with every section that ran.
 {
   [[ -f "$OUT/summary.md" ]] && cat "$OUT/summary.md" && echo
+  [[ -f "$OUT/existing.md" ]] && cat "$OUT/existing.md" && echo
   [[ -f "$OUT/sparse.md" ]] && cat "$OUT/sparse.md" && echo
   [[ -f "$OUT/skewed.md" ]] && cat "$OUT/skewed.md" && echo
   if [[ -f "$OUT/failures.txt" ]]; then
