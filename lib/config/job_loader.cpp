@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/schema_options_reader.h"
 #include "config/section_readers.h"
 #include "config/spec_reader.h"
 
@@ -28,7 +29,8 @@ const std::vector<std::string_view> kTopLevelKeys = {"version",
                                                      "performance_rules",
                                                      "sparse_sequence_optimization",
                                                      "tables",
-                                                     "tables_file"};
+                                                     "tables_file",
+                                                     "schema"};
 
 // Reads a whole file; nullopt with `error` set to the system's reason when it cannot.
 std::optional<std::string> ReadFile(const std::string& path, std::string& error) {
@@ -115,6 +117,7 @@ class JobLoader {
     if (r.Require(*fields, "source")) ReadSource(r, *fields->Find("source"), spec.source);
     if (r.Require(*fields, "target")) ReadTarget(r, *fields->Find("target"), spec.target);
     if (const Field* b = fields->Find("pipeline")) ReadPipeline(r, *b, spec.pipeline);
+    if (const Field* b = fields->Find("schema")) ReadSchemaOptions(r, *b, spec.schema);
 
     const Field* tables = fields->Find("tables");
     const Field* tables_file = fields->Find("tables_file");

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "config/schema_options.h"
+
 namespace etl::config {
 
 enum class Strategy { kAuto, kStandard, kStreaming, kCopyCsv, kParallel };
@@ -150,6 +152,7 @@ struct JobSpec {
   PipelineSpec pipeline;
   PerformanceRules performance_rules;
   SparseSequenceOptimization sparse;
+  SchemaOptions schema;  // `schema:` (config/schema_options.h)
   std::vector<TableSpec> tables;
 
   const TableSpec* FindTable(const std::string& name) const;
