@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "app/job_loading.h"
 #include "config/job_loader.h"
+#include "pipeline/plan_notes.h"
 #include "pipeline/table_planner.h"
 #include "sink/pg_connection.h"
 #include "source/mysql_connection.h"
@@ -41,9 +42,10 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
               tables->size() == 1 ? "" : "s");
   for (const config::TableSpec* table : *tables) {
     try {
-      const auto plan =
-          pipeline::PlanTable(*spec, *table, *mysql, &*pg, {options.strategy, options.full});
-      std::printf("%s\n", pipeline::FormatPlanLine(plan).c_str());
+      const auto plan = pipeline::PlanTable(*spec, *table, *mysql, &*pg,
+                                            {options.strategy, options.full, options.data_only});
+      std::printf("%s\n%s", pipeline::FormatPlanLine(plan).c_str(),
+                  pipeline::FormatCreationNotes(plan).c_str());
       if (!plan.problem.empty()) ok = false;
     } catch (const std::exception& e) {
       std::printf("%s: ERROR %s\n", table->name.c_str(), e.what());

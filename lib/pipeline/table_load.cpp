@@ -21,6 +21,7 @@
 #include "sink/pg_quote.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
+#include "sink/table_ddl.h"
 #include "sink/table_swap.h"
 #include "source/mysql_quote.h"
 #include "source/table_stats.h"
@@ -175,7 +176,8 @@ class TableLoad {
     auto& pg = *main.pg;
 
     BeginSnapshot(mysql);
-    plan_ = PlanTable(job_, table_, mysql, &pg, PlanOverrides{ctx_.strategy, ctx_.full});
+    plan_ = PlanTable(job_, table_, mysql, &pg,
+                      PlanOverrides{ctx_.strategy, ctx_.full, ctx_.data_only});
     report_.strategy = config::ToString(plan_.decision.strategy);
     report_.strategy_reason = plan_.decision.reason;
     report_.chunking = config::ToString(plan_.chunking.chunking);
@@ -363,7 +365,7 @@ class TableLoad {
     sink::Transaction tx(pg);
     bool created = false;
     if (!plan_.target.table_exists) {
-      sink::CreateTable(pg, schema, target, plan_.columns);
+      sink::CreateTable(pg, schema, target, plan_.columns, &plan_.definition);
       created = true;
     }
     std::string write_schema = schema;
@@ -398,9 +400,10 @@ class TableLoad {
       pg.Exec(UpsertFromStage(schema, target, sink::QuoteIdent(write_table), plan_.columns,
                               plan_.key, plan_.cursor));
     }
-    if (created && !plan_.key.empty()) sink::AddPrimaryKey(pg, schema, target, plan_.key);
+    if (created) sink::FinishCreatedTable(pg, schema, target, plan_.definition);
     for (const auto& sql : rebuild_indexes)
       pg.Exec(sql);
+    sink::AdvanceIdentity(pg, schema, target);
 
     const bool early = sequencer && sequencer->early_terminated();
     SaveState(pg, early, sequencer ? sequencer->watermark() : std::nullopt);

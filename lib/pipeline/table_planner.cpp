@@ -6,6 +6,7 @@
 
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
+#include "source/key_choice.h"
 #include "source/table_stats.h"
 
 namespace etl::pipeline {
@@ -47,15 +48,15 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     return p;
   }
 
-  // The key: the spec's primary_key wins; else the source's primary key.
-  p.key = table.primary_key.empty() ? p.source.primary_key : table.primary_key;
-  for (const auto& k : p.key) {
-    if (p.source.FindColumn(k) == nullptr) {
-      p.problem = fmt::format("primary_key column {} does not exist in {}.{}", k,
-                              job.source.database, table.source_table);
-      return p;
-    }
+  // The key: a primary_key override must be a unique NOT NULL key of the source; else the
+  // primary key, else a UNIQUE NOT NULL index (source/key_choice.h).
+  const source::KeyChoice key = source::ChooseKey(p.source, table.primary_key);
+  if (!key.problem.empty()) {
+    p.problem = key.problem;
+    return p;
   }
+  p.key = key.columns;
+  p.key_source = key.description;
   for (const auto& c : table.incremental_columns) {
     if (p.source.FindColumn(c) == nullptr) {
       p.problem = fmt::format("incremental column {} does not exist in {}.{}", c,
@@ -134,11 +135,20 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     }
   }
   p.columns = types::MapColumns(p.source.columns, table.column_types);
+  p.definition =
+      types::BuildTableDefinition(p.columns, p.source.primary_key, p.source.indexes,
+                                  p.source.foreign_keys, p.source.comment, p.key, job.schema);
 
   if (target != nullptr) {
     p.target.checked = true;
     const std::string& schema = job.target.schema;
     p.target.table_exists = sink::TableExists(*target, schema, table.target_table);
+    if (!p.target.table_exists && overrides.data_only && p.problem.empty()) {
+      p.problem = fmt::format(
+          "target table {}.{} does not exist and --data-only never creates one (create it with "
+          "run --schema-only, or run without --data-only)",
+          schema, table.target_table);
+    }
     if (p.target.table_exists) {
       const auto existing = sink::ReadTableColumns(*target, schema, table.target_table);
       const auto compat = sink::CheckCompatible(*target, existing, p.columns);
@@ -164,11 +174,13 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
 std::string FormatPlanLine(const TablePlan& p) {
   const auto& t = *p.spec;
   if (!p.source.exists) return fmt::format("{}: ERROR {}", t.name, p.problem);
-  std::string line =
-      fmt::format("{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name,
-                  p.decision.size_mb, p.decision.size_estimated ? " (estimated)" : "", p.rows,
-                  p.KeyDescription(), config::ToString(p.decision.strategy), p.decision.reason,
-                  config::ToString(p.chunking.chunking));
+  std::string line = fmt::format(
+      "{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name, p.decision.size_mb,
+      p.decision.size_estimated ? " (estimated)" : "", p.rows,
+      p.KeyDescription() +
+          (p.key_source.empty() || p.key_source == "primary key" ? "" : " (" + p.key_source + ")"),
+      config::ToString(p.decision.strategy), p.decision.reason,
+      config::ToString(p.chunking.chunking));
   if (!p.chunking.reason.empty()) line += fmt::format(" ({})", p.chunking.reason);
   if (t.extraction_strategy == config::ExtractionStrategy::kIncremental) {
     if (!p.incremental) {
