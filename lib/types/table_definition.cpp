@@ -63,16 +63,6 @@ bool LooksLikeNumber(std::string_view s) {
   return i == s.size();
 }
 
-std::string HexBytea(std::string_view raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\\x";
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0x0f]);
-  }
-  return out;
-}
-
 // A literal shown in a note: printable ASCII as is, anything else elided.
 std::string Shown(std::string_view value) {
   std::string out;
@@ -218,21 +208,16 @@ std::optional<PgDefault> MapDefault(const TargetColumn& column, std::string& not
     case ColumnDefault::Kind::kLiteral:
       break;
   }
-  PgDefault out;
-  if (column.kind == ValueKind::kGeometry) {
-    note = who + ": geometry default not carried over";
-    return std::nullopt;
-  }
-  if (column.kind == ValueKind::kBytea) {
-    out.literal = HexBytea(d.value);
-    return out;
-  }
   if (IsNumber(column.kind) && !LooksLikeNumber(d.value)) {
     note = who + ": default " + Shown(d.value) + " is not a number; not carried over";
     return std::nullopt;
   }
+  // The value's text form, as it is sent for a cast (binary as '\x..' hex): what a quoted
+  // PostgreSQL literal of the column's type needs.
+  TargetColumn text_form = column;
+  text_form.kind = ValueKind::kCast;
   std::string scratch;
-  const Converted v = ConvertValue(column, d.value, scratch);
+  const Converted v = ConvertValue(text_form, d.value, scratch);
   switch (v.status) {
     case ConvertStatus::kNull:
       note = who + ": zero-date default " + Shown(d.value) +
@@ -244,6 +229,7 @@ std::optional<PgDefault> MapDefault(const TargetColumn& column, std::string& not
     case ConvertStatus::kOk:
       break;
   }
+  PgDefault out;
   out.literal = std::string(v.value);
   return out;
 }

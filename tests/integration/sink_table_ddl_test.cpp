@@ -10,23 +10,19 @@
 #include "sink/table_ddl.h"
 #include "support/test_env.h"
 
-using etl::testing::Env;
 using etl::testing::Psql;
 using etl::testing::Trim;
 namespace sink = etl::sink;
 
+namespace etl::sink_tests {
+config::TargetSpec TestTarget(const std::string& schema);
+}  // namespace etl::sink_tests
+
 namespace {
 
 sink::PgConnection Connect() {
-  etl::testing::RequireServers();
-  etl::config::TargetSpec t;
-  t.host = Env("ETL_PG_HOST");
-  t.port = std::stoi(Env("ETL_PG_PORT"));
-  t.user = Env("ETL_PG_USER");
-  t.password_env = "ETL_PG_PASSWORD";
-  t.database = Env("ETL_PG_DATABASE");
-  t.sslmode = "disable";
-  return sink::Connect(t, etl::config::ProcessEnvironment(), false);
+  return sink::Connect(etl::sink_tests::TestTarget("ddl_test"), etl::config::ProcessEnvironment(),
+                       false);
 }
 
 std::string NextId(const std::string& table) {
