@@ -45,6 +45,12 @@ void SetupRun(CLI::App& app, RunOptions& opt) {
   sub->add_option("--strategy", opt.strategy, "Override the strategy of every selected table")
       ->check(CLI::IsMember({"standard", "streaming", "copy_csv", "parallel"}));
   sub->add_flag("--dry-run", opt.dry_run, "Do exactly what `plan` does");
+  auto* schema_only = sub->add_flag(
+      "--schema-only", opt.schema_only,
+      "Create every missing target, empty, with its keys, indexes, defaults and comments");
+  sub->add_flag("--data-only", opt.data_only,
+                "Load data only: never create or alter a target (a missing one fails)")
+      ->excludes(schema_only);
   sub->add_option("--report-json", opt.report_json,
                   "Write the run report as JSON to FILE (also when the run fails)");
   sub->add_flag("--benchmark", opt.benchmark, "Per-table read/process/write timings");
@@ -107,7 +113,8 @@ int Main(int argc, char** argv) {
       const auto strategy =
           run.strategy.empty() ? std::nullopt : config::ParseStrategy(run.strategy);
       if (run.dry_run) {
-        return RunPlan(PlanOptions{run.job_path, run.tables, strategy, run.full}, global);
+        return RunPlan(PlanOptions{run.job_path, run.tables, strategy, run.full, run.data_only},
+                       global);
       }
       return RunRun(run, strategy, global);
     }

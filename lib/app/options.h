@@ -24,6 +24,7 @@ struct PlanOptions {
   // Set by `run --dry-run` so the plan shows what that run would do.
   std::optional<config::Strategy> strategy;
   bool full = false;
+  bool data_only = false;  // `run --dry-run --data-only`: a missing target is a problem
 };
 
 struct RunOptions {
@@ -32,6 +33,8 @@ struct RunOptions {
   bool full = false;              // --full: reload the selected tables
   std::string strategy;           // --strategy NAME: override for every selected table ("" = none)
   bool dry_run = false;           // --dry-run: exactly what `plan` does
+  bool schema_only = false;       // --schema-only: create the missing targets, empty
+  bool data_only = false;         // --data-only: never create or alter a target
   std::string report_json;        // --report-json FILE
   bool benchmark = false;         // --benchmark: per-table phase timings
   std::string progress = "auto";  // auto|always|never

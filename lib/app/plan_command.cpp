@@ -9,6 +9,7 @@
 #include "app/job_loading.h"
 #include "config/identifier_case.h"
 #include "config/job_loader.h"
+#include "pipeline/plan_notes.h"
 #include "pipeline/table_planner.h"
 #include "sink/pg_connection.h"
 #include "source/mysql_connection.h"
@@ -126,10 +127,12 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
   }
   for (const config::TableSpec* table : *tables) {
     std::string text;
+    std::string notes;
     try {
-      const auto plan =
-          pipeline::PlanTable(*spec, *table, *mysql, &*pg, {options.strategy, options.full});
+      const auto plan = pipeline::PlanTable(*spec, *table, *mysql, &*pg,
+                                            {options.strategy, options.full, options.data_only});
       text = pipeline::FormatPlanLine(plan);
+      notes = pipeline::FormatCreationNotes(plan);
       if (!plan.problem.empty()) ok = false;
     } catch (const std::exception& e) {
       text = fmt::format("{}: ERROR {}", table->name, e.what());
@@ -140,7 +143,7 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
       const std::size_t end = text.find('\n');
       text.insert(end == std::string::npos ? text.size() : end, "\n" + origin);
     }
-    std::printf("%s\n", text.c_str());
+    std::printf("%s\n%s", text.c_str(), notes.c_str());
     std::fflush(stdout);
   }
   if (spec->pipeline.parallel_tables > 1 && tables->size() > 1) {

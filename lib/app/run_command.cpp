@@ -133,12 +133,15 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   }
   request.env = env;
   request.full = options.full;
+  request.schema_only = options.schema_only;
+  request.data_only = options.data_only;
   request.strategy = strategy;
   request.benchmark = options.benchmark;
   request.progress =
       options.progress == "always" || (options.progress == "auto" && ::isatty(STDERR_FILENO) == 1);
   pipeline::RunJob(request, report);
-  return Finish(options, global, report, report.any_failed() ? kExitFailed : kExitOk);
+  // A run-level error (a foreign key the loaded rows break) fails the run like a table would.
+  return Finish(options, global, report, report.status() == "failed" ? kExitFailed : kExitOk);
 }
 
 }  // namespace etl::app

@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/schema_options_reader.h"
 #include "config/section_readers.h"
 #include "config/spec_reader.h"
 
@@ -30,7 +31,8 @@ const std::vector<std::string_view> kTopLevelKeys = {"version",
                                                      "identifier_case",
                                                      "tables_match",
                                                      "tables",
-                                                     "tables_file"};
+                                                     "tables_file",
+                                                     "schema"};
 
 // Reads a whole file; nullopt with `error` set to the system's reason when it cannot.
 std::optional<std::string> ReadFile(const std::string& path, std::string& error) {
@@ -117,6 +119,7 @@ class JobLoader {
     if (r.Require(*fields, "source")) ReadSource(r, *fields->Find("source"), spec.source);
     if (r.Require(*fields, "target")) ReadTarget(r, *fields->Find("target"), spec.target);
     if (const Field* b = fields->Find("pipeline")) ReadPipeline(r, *b, spec.pipeline);
+    if (const Field* b = fields->Find("schema")) ReadSchemaOptions(r, *b, spec.schema);
 
     // identifier_case and tables_match.defaults first: every table entry starts from them.
     ReadIdentifierCase(r, *fields, spec.identifier_case);

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "config/schema_options.h"
+
 namespace etl::config {
 
 enum class Strategy { kAuto, kStandard, kStreaming, kCopyCsv, kParallel };
@@ -188,6 +190,7 @@ struct JobSpec {
   SparseSequenceOptimization sparse;
   IdentifierCase identifier_case = IdentifierCase::kPreserve;  // job level; a table may override
   std::optional<TableMatchSpec> tables_match;
+  SchemaOptions schema;  // `schema:` (config/schema_options.h)
   std::vector<TableSpec> tables;
 
   const TableSpec* FindTable(const std::string& name) const;

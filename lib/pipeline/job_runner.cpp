@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "pipeline/connection_budget.h"
+#include "pipeline/foreign_key_pass.h"
+#include "pipeline/schema_only.h"
 #include "pipeline/table_load.h"
 
 namespace etl::pipeline {
@@ -21,6 +24,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   ctx.run_id = request.run_id;
   ctx.env = request.env;
   ctx.full = request.full;
+  ctx.data_only = request.data_only;
   ctx.strategy = request.strategy;
   ctx.benchmark = request.benchmark;
   ctx.progress = request.progress;
@@ -44,6 +48,16 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
     report.finished_at = report::NowIso8601();
     return;
   }
+  // Foreign keys (schema.foreign_keys) come after every table: see which targets this run makes.
+  std::optional<ForeignKeyPass> foreign_keys;
+  if (job.schema.foreign_keys && !request.data_only)
+    foreign_keys = ForeignKeyPass::Prepare(request);
+  if (request.schema_only) {
+    CreateSchemaOnly(request, report);
+    if (foreign_keys) foreign_keys->Finish(request, report);
+    report.finished_at = report::NowIso8601();
+    return;
+  }
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t k = next++; k < request.tables.size(); k = next++) {
@@ -60,6 +74,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
     }
     worker();
   }
+  if (foreign_keys) foreign_keys->Finish(request, report);
   report.finished_at = report::NowIso8601();
 }
 

@@ -22,6 +22,8 @@ struct RunRequest {
   std::vector<std::size_t> start_order;
   config::EnvLookup env;
   bool full = false;
+  bool schema_only = false;  // --schema-only: create missing targets, empty (schema_only.h)
+  bool data_only = false;    // --data-only: never create or alter a target
   std::optional<config::Strategy> strategy;
   bool benchmark = false;
   bool progress = false;

@@ -38,8 +38,8 @@ class TableLoad {
   void Run() {
     LoadSession main = Open(table_.name);
     source::BeginSnapshot(*main.mysql);
-    plan_ =
-        PlanTable(job_, table_, *main.mysql, &*main.pg, PlanOverrides{ctx_.strategy, ctx_.full});
+    plan_ = PlanTable(job_, table_, *main.mysql, &*main.pg,
+                      PlanOverrides{ctx_.strategy, ctx_.full, ctx_.data_only});
     report_.strategy = config::ToString(plan_.decision.strategy);
     report_.strategy_reason = plan_.decision.reason;
     report_.chunking = config::ToString(plan_.chunking.chunking);
@@ -120,6 +120,7 @@ class TableLoad {
     s.table = table_.target_table;
     s.columns = plan_.columns;
     s.key = plan_.key;
+    s.definition = plan_.definition;
     s.variant = plan_.target_choice.variant;
     s.parts = parts;
     const Strategy strategy = plan_.decision.strategy;

@@ -33,6 +33,7 @@ struct LoadContext {
   std::string run_id;
   config::EnvLookup env;
   bool full = false;                         // --full
+  bool data_only = false;                    // --data-only: never create or alter a target
   std::optional<config::Strategy> strategy;  // --strategy
   bool benchmark = false;                    // --benchmark (or pipeline/table benchmark)
   bool progress = false;                     // progress lines on stderr

@@ -7,6 +7,7 @@
 #include "config/identifier_case.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
+#include "source/key_choice.h"
 #include "source/table_stats.h"
 
 namespace etl::pipeline {
@@ -27,7 +28,8 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
 
 // The target's side of the plan: existence, compatibility, what a swap would lose, the saved
 // watermark, and the variant.
-void PlanTarget(const config::JobSpec& job, sink::PgConnection& target, TablePlan& p) {
+void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
+                const PlanOverrides& overrides, TablePlan& p) {
   const config::TableSpec& table = *p.spec;
   const std::string& schema = job.target.schema;
   p.target.checked = true;
@@ -36,6 +38,12 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target, TablePla
     names.push_back(c.name);
   p.target_shape = sink::InspectTarget(target, schema, table.target_table, names, p.key);
   p.target.table_exists = p.target_shape.exists;
+  if (!p.target.table_exists && overrides.data_only && p.problem.empty()) {
+    p.problem = fmt::format(
+        "target table {}.{} does not exist and --data-only never creates one (create it with "
+        "run --schema-only, or run without --data-only)",
+        schema, table.target_table);
+  }
   if (p.target.table_exists) {
     const auto compat = sink::CheckCompatible(target, p.target_shape.columns, p.columns);
     for (const auto& e : compat.errors) {
@@ -101,15 +109,15 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
                                         job.source.database + "." + table.source_table);
   if (!p.problem.empty()) return p;
 
-  // The key: the spec's primary_key wins; else the source's primary key.
-  p.key = table.primary_key.empty() ? p.source.primary_key : table.primary_key;
-  for (const auto& k : p.key) {
-    if (p.source.FindColumn(k) == nullptr) {
-      p.problem = fmt::format("primary_key column {} does not exist in {}.{}", k,
-                              job.source.database, table.source_table);
-      return p;
-    }
+  // The key: a primary_key override must be a unique NOT NULL key of the source; else the
+  // primary key, else a UNIQUE NOT NULL index (source/key_choice.h).
+  const source::KeyChoice key = source::ChooseKey(p.source, table.primary_key);
+  if (!key.problem.empty()) {
+    p.problem = key.problem;
+    return p;
   }
+  p.key = key.columns;
+  p.key_source = key.description;
   for (const auto& c : table.incremental_columns) {
     if (p.source.FindColumn(c) == nullptr) {
       p.problem = fmt::format("incremental column {} does not exist in {}.{}", c,
@@ -188,19 +196,27 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     }
   }
   p.columns = types::MapColumns(p.source.columns, table.column_types);
+  for (auto& c : p.columns) {  // a key column is never NULL, zero date or not (a bad row then)
+    if (std::find(p.key.begin(), p.key.end(), c.source.name) != p.key.end()) c.nullable = false;
+  }
+  p.definition =
+      types::BuildTableDefinition(p.columns, p.source.primary_key, p.source.indexes,
+                                  p.source.foreign_keys, p.source.comment, p.key, job.schema);
 
-  if (target != nullptr) PlanTarget(job, *target, p);
+  if (target != nullptr) PlanTarget(job, *target, overrides, p);
   return p;
 }
 
 std::string FormatPlanLine(const TablePlan& p) {
   const auto& t = *p.spec;
   if (!p.source.exists) return fmt::format("{}: ERROR {}", t.name, p.problem);
-  std::string line =
-      fmt::format("{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name,
-                  p.decision.size_mb, p.decision.size_estimated ? " (estimated)" : "", p.rows,
-                  p.KeyDescription(), config::ToString(p.decision.strategy), p.decision.reason,
-                  config::ToString(p.chunking.chunking));
+  std::string line = fmt::format(
+      "{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name, p.decision.size_mb,
+      p.decision.size_estimated ? " (estimated)" : "", p.rows,
+      p.KeyDescription() +
+          (p.key_source.empty() || p.key_source == "primary key" ? "" : " (" + p.key_source + ")"),
+      config::ToString(p.decision.strategy), p.decision.reason,
+      config::ToString(p.chunking.chunking));
   if (!p.chunking.reason.empty()) line += fmt::format(" ({})", p.chunking.reason);
   if (t.extraction_strategy == config::ExtractionStrategy::kIncremental) {
     if (!p.incremental) {

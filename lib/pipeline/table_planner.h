@@ -24,6 +24,7 @@
 #include "sink/target_shape.h"
 #include "source/mysql_connection.h"
 #include "source/schema_introspector.h"
+#include "types/table_definition.h"
 #include "types/type_mapping.h"
 
 namespace etl::pipeline {
@@ -41,7 +42,8 @@ struct TargetState {
 struct TablePlan {
   const config::TableSpec* spec = nullptr;
   source::SourceTable source;
-  std::vector<std::string> key;  // spec primary_key, else the source's primary key
+  std::vector<std::string> key;  // source/key_choice.h: checked override, PK, or unique index
+  std::string key_source;        // which: "primary key", "unique index uk (no primary key)", ...
   bool single_integer_key = false;
   std::optional<std::int64_t> key_min;  // single integer key only
   std::optional<std::int64_t> key_max;
@@ -51,8 +53,9 @@ struct TablePlan {
   plan::StrategyDecision decision;
   plan::ChunkingChoice chunking;
   std::vector<types::TargetColumn> columns;
-  bool incremental = false;         // extraction incremental and not --full
-  std::vector<std::string> cursor;  // incremental: incremental_columns then key columns
+  types::TableDefinition definition;  // what a created target carries (types/table_definition.h)
+  bool incremental = false;           // extraction incremental and not --full
+  std::vector<std::string> cursor;    // incremental: incremental_columns then key columns
   TargetState target;
   sink::TargetShape target_shape;    // what the existing target is (exists = false otherwise)
   plan::TargetChoice target_choice;  // how rows reach it (checked targets only)
@@ -64,6 +67,7 @@ struct TablePlan {
 struct PlanOverrides {
   std::optional<config::Strategy> strategy;  // --strategy
   bool full = false;                         // --full
+  bool data_only = false;                    // --data-only: a missing target is a problem
 };
 
 // REQUIRES: `table` belongs to `job`. `target` may be null (plan without target access).

@@ -23,12 +23,13 @@ std::string NewStageName(std::string_view target) {
 }
 
 void CreateStage(PgConnection& conn, StageKind kind, std::string_view schema,
-                 std::string_view stage, const std::vector<types::TargetColumn>& columns) {
+                 std::string_view stage, const std::vector<types::TargetColumn>& columns,
+                 const types::TableDefinition* definition) {
   if (kind == StageKind::kTemporary) {
-    conn.Exec(CreateTableSql("pg_temp", stage, columns) + " ON COMMIT DROP");
+    conn.Exec(CreateTableSql("pg_temp", stage, columns, definition) + " ON COMMIT DROP");
     return;
   }
-  std::string sql = CreateTableSql(schema, stage, columns);
+  std::string sql = CreateTableSql(schema, stage, columns, definition);
   if (kind == StageKind::kUnlogged) sql.replace(0, 6, "CREATE UNLOGGED");
   conn.Exec(sql);
 }
@@ -38,6 +39,27 @@ void MarkStage(PgConnection& conn, std::string_view schema, std::string_view sta
   conn.Exec(fmt::format("COMMENT ON TABLE {} IS {}", QualifiedName(schema, stage),
                         QuoteLiteral(MarkerPrefix(schema, target) + " run " +
                                      std::string(run_id.empty() ? "-" : run_id))));
+}
+
+void RenameIdentitySequences(PgConnection& conn, std::string_view schema, std::string_view table) {
+  PgResult r = conn.ExecParams(
+      "SELECT s.relname, a.attname FROM pg_catalog.pg_attribute a "
+      "JOIN pg_catalog.pg_depend d ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum "
+      "AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i' "
+      "JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+      "WHERE a.attrelid = $1::regclass AND a.attidentity <> ''",
+      {QualifiedName(schema, table)});
+  for (int i = 0; i < r.rows(); ++i) {
+    const std::string wanted = TruncateIdent(std::string(table) + "_" + r.String(i, 1) + "_seq");
+    if (r.Value(i, 0) == wanted) continue;
+    PgResult taken = conn.ExecParams(
+        "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+        "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+        {std::string(schema), wanted});
+    if (taken.rows() > 0) continue;
+    conn.Exec("ALTER SEQUENCE " + QualifiedName(schema, r.Value(i, 0)) + " RENAME TO " +
+              QuoteIdent(wanted));
+  }
 }
 
 std::vector<std::string> DropLeftoverStages(PgConnection& conn, std::string_view schema,

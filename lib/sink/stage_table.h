@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sink/pg_connection.h"
+#include "types/table_definition.h"
 #include "types/type_mapping.h"
 
 namespace etl::sink {
@@ -27,10 +28,17 @@ enum class StageKind { kTemporary, kUnlogged, kRegular };
 
 std::string NewStageName(std::string_view target);
 
-// Creates the stage with `columns` (as schema_manager's CreateTable: no primary key). A
-// temporary stage ignores `schema`. REQUIRES for kTemporary: inside a transaction.
+// Creates the stage with `columns` (as schema_manager's CreateTable: no primary key; with the
+// defaults and identity of `definition` when given). A temporary stage ignores `schema`.
+// REQUIRES for kTemporary: inside a transaction.
 void CreateStage(PgConnection& conn, StageKind kind, std::string_view schema,
-                 std::string_view stage, const std::vector<types::TargetColumn>& columns);
+                 std::string_view stage, const std::vector<types::TargetColumn>& columns,
+                 const types::TableDefinition* definition = nullptr);
+
+// After a stage was renamed to `table`: its identity sequences still carry the stage's name;
+// each is renamed "<table>_<column>_seq" (what PostgreSQL would have called it) when that name
+// is free.
+void RenameIdentitySequences(PgConnection& conn, std::string_view schema, std::string_view table);
 
 void MarkStage(PgConnection& conn, std::string_view schema, std::string_view stage,
                std::string_view target, std::string_view run_id);

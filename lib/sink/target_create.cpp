@@ -3,6 +3,7 @@
 #include "sink/lock_wait.h"
 #include "sink/pg_quote.h"
 #include "sink/schema_manager.h"
+#include "sink/table_ddl.h"
 
 namespace etl::sink {
 namespace {
@@ -13,11 +14,14 @@ class CreateLoad final : public TargetLoad {
 
   void Begin(PgConnection& conn) override {
     if (spec_.parts > 1) {
-      CreateSharedStage(conn, StageKind::kRegular);
+      CreateSharedStage(conn, StageKind::kRegular, [&](const std::string& stage) {
+        CreateStage(conn, StageKind::kRegular, spec_.schema, stage, spec_.columns,
+                    &spec_.definition);
+      });
       return;
     }
     OpenLoadTransaction(conn);
-    CreateTable(conn, spec_.schema, spec_.table, spec_.columns);
+    CreateTable(conn, spec_.schema, spec_.table, spec_.columns, &spec_.definition);
     write_schema_ = spec_.schema;
     write_table_ = spec_.table;
     freeze_ = true;  // created in this transaction
@@ -34,8 +38,9 @@ class CreateLoad final : public TargetLoad {
       conn.Exec("ALTER TABLE " + QualifiedName(spec_.schema, stage_) + " RENAME TO " +
                 QuoteIdent(spec_.table));
       conn.Exec("COMMENT ON TABLE " + QualifiedName(spec_.schema, spec_.table) + " IS NULL");
+      RenameIdentitySequences(conn, spec_.schema, spec_.table);
     }
-    AddPrimaryKey(conn, spec_.schema, spec_.table, spec_.key);
+    FinishCreatedTable(conn, spec_.schema, spec_.table, spec_.definition);
     FinishCommit(conn, record);
     return {};
   }

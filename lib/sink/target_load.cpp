@@ -7,6 +7,7 @@
 #include "sink/lock_wait.h"
 #include "sink/pg_quote.h"
 #include "sink/state_store.h"
+#include "sink/table_ddl.h"
 #include "sink/target_create.h"
 #include "sink/target_merge.h"
 #include "sink/target_swap.h"
@@ -89,6 +90,7 @@ Transaction& TargetLoad::FinalTransaction(PgConnection& conn) {
 }
 
 void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
+  AdvanceIdentity(conn, spec_.schema, spec_.table);
   if (record.state) {
     const StateUpdate& s = *record.state;
     WriteWatermark(conn, spec_.schema, s.table_key, s.watermark, s.status, s.rows,

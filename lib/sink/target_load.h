@@ -30,8 +30,10 @@
 //     for in slices so the target's readers are never held up for more than about a second.
 //   - Nothing outside the target is changed: no TRUNCATE, no CASCADE, never a row of another
 //     table (merge checks the foreign keys that reference the target before it deletes).
-//   - Commit writes the state row (`<schema>.etl_state`) and runs `record.in_transaction`
-//     (history row, NOTIFY, ...) inside the same transaction, then commits.
+//   - Commit advances the target's identity sequences past the copied maximum
+//     (sink/table_ddl.h AdvanceIdentity), writes the state row (`<schema>.etl_state`) and runs
+//     `record.in_transaction` (history row, NOTIFY, ...) inside the same transaction, then
+//     commits.
 //
 // Threads: Begin/Commit/Abandon on one thread; OpenPart may be called from the part threads
 // (each with its own connection). Errors: PgError (LockTimeout for lock waits) with context.
@@ -49,6 +51,7 @@
 #include "sink/pg_connection.h"
 #include "sink/stage_table.h"
 #include "sink/target_variant.h"
+#include "types/table_definition.h"
 #include "types/type_mapping.h"
 
 namespace etl::sink {
@@ -60,6 +63,9 @@ struct TargetLoadSpec {
   std::string table;
   std::vector<types::TargetColumn> columns;  // what the writers send, with the target's names
   std::vector<std::string> key;  // created: the primary key; merge/upsert: the match key
+  // What a created target carries besides its columns (defaults, identity, indexes, comments;
+  // types/table_definition.h). Used by `create` only.
+  types::TableDefinition definition;
   TargetVariant variant = TargetVariant::kCreate;
   std::size_t parts = 1;
   WriterKind writer = WriterKind::kCopy;

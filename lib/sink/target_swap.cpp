@@ -101,6 +101,7 @@ class SwapLoad final : public TargetLoad {
                               QuoteLiteral(*ix.comment)));
       }
     }
+    RenameIdentitySequences(conn, spec_.schema, spec_.table);
     for (const auto& [column, last] : identities)
       ContinueIdentity(conn, target, column, last);
     FinishCommit(conn, record);

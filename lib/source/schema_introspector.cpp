@@ -5,7 +5,9 @@
 #include <charconv>
 #include <optional>
 
+#include "source/column_default_parse.h"
 #include "source/mysql_quote.h"
+#include "source/table_constraints.h"
 
 namespace etl::source {
 namespace {
@@ -74,44 +76,7 @@ std::vector<std::string> ParseEnumMembers(std::string_view column_type) {
       ++i;  // separators ',' and the closing ')'
       continue;
     }
-    ++i;
-    std::string member;
-    while (i < t.size()) {
-      const char c = t[i];
-      if (c == '\'' && i + 1 < t.size() && t[i + 1] == '\'') {
-        member.push_back('\'');
-        i += 2;
-      } else if (c == '\'') {
-        ++i;
-        break;
-      } else if (c == '\\' && i + 1 < t.size()) {
-        const char n = t[i + 1];
-        switch (n) {
-          case '0':
-            member.push_back('\0');
-            break;
-          case 'n':
-            member.push_back('\n');
-            break;
-          case 'r':
-            member.push_back('\r');
-            break;
-          case 't':
-            member.push_back('\t');
-            break;
-          case 'Z':
-            member.push_back('\x1a');
-            break;
-          default:
-            member.push_back(n);
-        }
-        i += 2;
-      } else {
-        member.push_back(c);
-        ++i;
-      }
-    }
-    members.push_back(std::move(member));
+    members.push_back(UnquoteMySqlLiteral(t, i));
   }
   return members;
 }
@@ -135,17 +100,29 @@ SourceTable IntrospectIfExists(MySqlConnection& conn, const std::string& databas
       " WHERE TABLE_SCHEMA = " + QuoteString(database) + " AND TABLE_NAME = " + QuoteString(table);
 
   // information_schema compares names case-insensitively; keep only the exact match.
-  const auto tables = conn.Query("SELECT TABLE_NAME FROM information_schema.TABLES" + where);
-  out.exists = std::any_of(tables.begin(), tables.end(),
-                           [&](const MySqlRow& r) { return r[0].value_or("") == table; });
+  const auto tables = conn.Query(
+      "SELECT TABLE_NAME, TABLE_TYPE, TABLE_COMMENT, AUTO_INCREMENT FROM "
+      "information_schema.TABLES" +
+      where);
+  for (const auto& r : tables) {
+    if (r[0].value_or("") != table) continue;
+    out.exists = true;
+    out.is_view = r[1].value_or("") == "VIEW";
+    if (!out.is_view) out.comment = r[2].value_or("");
+    if (const auto next = ToInt(r[3]); next && *next > 0) {
+      out.auto_increment = static_cast<std::uint64_t>(*next);
+    }
+  }
   if (!out.exists) return out;
 
   const auto rows = conn.Query(
       "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE,"
-      " CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION"
+      " CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION,"
+      " COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT"
       " FROM information_schema.COLUMNS" +
       where + " ORDER BY ORDINAL_POSITION");
   const auto checks = CheckClauses(conn, database, table);
+  const DefaultSpelling spelling = SpellingOf(conn.server_version());
   for (const auto& r : rows) {
     if (r[0].value_or("") != table) continue;
     types::SourceColumn c;
@@ -165,6 +142,11 @@ SourceTable IntrospectIfExists(MySqlConnection& conn, const std::string& databas
       return IsJsonValidCheck(k, c.name);
     });
     if (json_checked && (c.data_type == "longtext" || c.data_type == "json")) c.data_type = "json";
+    const std::string extra = r[10].value_or("");
+    c.default_value = ParseColumnDefault(r[9], extra, c, spelling);
+    c.auto_increment = ExtraHasAutoIncrement(extra);
+    c.on_update_current_timestamp = ExtraHasOnUpdate(extra);
+    c.comment = r[11].value_or("");
     out.columns.push_back(std::move(c));
   }
 
@@ -173,6 +155,8 @@ SourceTable IntrospectIfExists(MySqlConnection& conn, const std::string& databas
   for (const auto& r : key) {
     if (r[0].value_or("") == table && r[1]) out.primary_key.push_back(*r[1]);
   }
+  out.indexes = ReadIndexes(conn, database, table, out.columns);
+  out.foreign_keys = ReadForeignKeys(conn, database, table);
   return out;
 }
 

@@ -6,11 +6,17 @@
 // enum/set members unquoted), the primary key columns in key order, and exists = true.
 // MariaDB stores JSON as longtext with a CHECK (json_valid(`col`)) constraint: such columns
 // are reported with data_type "json" (column_type stays "longtext").
+// Beyond the columns' types it reads what a faithful copy needs: each column's DEFAULT (parsed
+// whichever server spelled it, source/column_default_parse.h), auto_increment, ON UPDATE
+// CURRENT_TIMESTAMP and comment; the table's comment, AUTO_INCREMENT counter and type (base
+// table or view); its secondary/unique indexes and foreign keys (source/table_constraints.h).
 //
 // Table names match exactly (case-sensitively), as MySQL on Linux does. A missing table throws
 // TableNotFound: "table shop.orders does not exist in MySQL"; IntrospectIfExists() returns
 // exists = false instead. Server errors throw MySqlError.
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,6 +24,7 @@
 
 #include "source/mysql_connection.h"
 #include "types/source_column.h"
+#include "types/source_schema.h"
 
 namespace etl::source {
 
@@ -26,6 +33,11 @@ struct SourceTable {
   std::string table;
   std::vector<types::SourceColumn> columns;  // ordinal order
   std::vector<std::string> primary_key;      // key order; empty when the table has none
+  std::vector<types::SourceIndex> indexes;   // every index but PRIMARY, by name
+  std::vector<types::SourceForeignKey> foreign_keys;
+  std::string comment;                          // TABLE_COMMENT ("" when none)
+  std::optional<std::uint64_t> auto_increment;  // the next AUTO_INCREMENT value, when it has one
+  bool is_view = false;
   bool exists = false;
 
   // The column named `name` (exact match), or nullptr.

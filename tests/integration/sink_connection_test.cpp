@@ -13,7 +13,8 @@ using etl::testing::Psql;
 using etl::testing::Trim;
 namespace sink = etl::sink;
 
-namespace {
+// A TargetSpec for the test PostgreSQL (also used by the other sink_*_test.cpp files).
+namespace etl::sink_tests {
 
 etl::config::TargetSpec TestTarget(const std::string& schema) {
   etl::testing::RequireServers();
@@ -27,6 +28,12 @@ etl::config::TargetSpec TestTarget(const std::string& schema) {
   t.sslmode = "disable";
   return t;
 }
+
+}  // namespace etl::sink_tests
+
+using etl::sink_tests::TestTarget;
+
+namespace {
 
 sink::PgConnection Open(const std::string& schema) {
   return sink::Connect(TestTarget(schema), etl::config::ProcessEnvironment(), true);

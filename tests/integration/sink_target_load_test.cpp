@@ -56,6 +56,7 @@ sink::TargetLoadSpec Spec(sink::TargetVariant variant, std::size_t parts) {
   s.table = "t";
   s.columns = Columns();
   s.key = {"id"};
+  s.definition.primary_key = {"id"};
   s.variant = variant;
   s.parts = parts;
   s.label = "t";

@@ -852,3 +852,41 @@ TEST_CASE("an empty value is located at its key") {
 
 }  // namespace
 }  // namespace etl::config
+
+namespace etl::config {
+namespace {
+
+TEST_CASE("schema: defaults are those of the contract and every key is read", "[schema]") {
+  const auto defaults = Load(kMinimal);
+  REQUIRE(defaults.ok());
+  CHECK(defaults.spec->schema.indexes);
+  CHECK(defaults.spec->schema.defaults);
+  CHECK(defaults.spec->schema.comments);
+  CHECK(defaults.spec->schema.identity);
+  CHECK_FALSE(defaults.spec->schema.foreign_keys);
+
+  const auto r = Load(kMinimal +
+                      "schema:\n  indexes: false\n  defaults: false\n  comments: false\n"
+                      "  identity: false\n  foreign_keys: true\n");
+  REQUIRE(r.ok());
+  CHECK_FALSE(r.spec->schema.indexes);
+  CHECK_FALSE(r.spec->schema.defaults);
+  CHECK_FALSE(r.spec->schema.comments);
+  CHECK_FALSE(r.spec->schema.identity);
+  CHECK(r.spec->schema.foreign_keys);
+}
+
+TEST_CASE("schema: unknown keys and wrong types are located", "[schema]") {
+  ExpectErrors(kMinimal +
+                   "schema:\n"              // 10
+                   "  foreign_key: true\n"  // 11
+                   "  indexes: yes\n",      // 12
+               {"job.yml:11:3: error: schema.foreign_key: unknown key 'foreign_key' (did you "
+                "mean 'foreign_keys'?)",
+                "job.yml:12:12: error: schema.indexes: expected true or false, got 'yes'"});
+  ExpectErrors(kMinimal + "schema: true\n",
+               {"job.yml:10:9: error: schema: expected a mapping, got 'true'"});
+}
+
+}  // namespace
+}  // namespace etl::config
