@@ -91,7 +91,7 @@ TEST_CASE("shards: balanced within the largest unit's weight, totals add up") {
   }
 }
 
-TEST_CASE("shards: one shard takes everything; more shards than units leaves some empty") {
+TEST_CASE("shards: one shard takes everything, more shards than units leave some empty") {
   const auto one = AssignShards(Sample(), 1);
   CHECK(std::all_of(one.shard_of.begin(), one.shard_of.end(), [](int s) { return s == 0; }));
   const auto many = AssignShards({{"a", 10}, {"b", 20}}, 5);
