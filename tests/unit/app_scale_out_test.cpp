@@ -125,7 +125,8 @@ TEST_CASE("plan json: one line, every documented field, nulls where nothing was 
   CHECK(g["shard"] == 1);
   CHECK(g["error"] == "table shop.gone does not exist in MySQL");
   REQUIRE(doc["shard_totals"].size() == 2);
-  CHECK(doc["shard_totals"][0] == nlohmann::json({{"shard", 0}, {"units", 1}, {"estimated_bytes", 5000}}));
+  CHECK(doc["shard_totals"][0] ==
+        nlohmann::json({{"shard", 0}, {"units", 1}, {"estimated_bytes", 5000}}));
   // Field order is fixed (what `expand` users see in XCom).
   CHECK(text.rfind("{\"plan_version\":1,\"job\":\"nightly\",", 0) == 0);
 }

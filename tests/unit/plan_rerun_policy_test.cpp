@@ -27,7 +27,7 @@ TEST_CASE("rerun: only a success inside the window is skipped") {
   CHECK_FALSE(DecideRerun(Load("failed", true), "12h").skip);
   CHECK_FALSE(DecideRerun(Load("cancelled", true), "12h").skip);
   CHECK_FALSE(DecideRerun(Load("ok", false), "12h").skip);  // last night's load
-  CHECK_FALSE(DecideRerun(std::nullopt, "12h").skip);      // never loaded / no history
+  CHECK_FALSE(DecideRerun(std::nullopt, "12h").skip);       // never loaded / no history
   CHECK(DecideRerun(Load("ok", true), "12h").reason ==
         "already loaded by run 20261201T010000Z-00000001 at 2026-12-01T01:05:00Z (ok); "
         "--rerun-failed-only skips it");
