@@ -15,28 +15,19 @@
 
 #include "support/test_env.h"
 
+using etl::testing::EtlCommandLine;
 using etl::testing::JobHeader;
 using etl::testing::MySql;
 using etl::testing::Psql;
+using etl::testing::PsqlCommandLine;
 using etl::testing::ReadFile;
 using etl::testing::RunEtl;
 using etl::testing::RunShell;
+using etl::testing::ShellQuote;
 using etl::testing::Trim;
 using etl::testing::WriteTempFile;
 
 namespace {
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
 
 const std::string kChecker = std::string(ETL_SOURCE_DIR) + "/tests/examples/check_examples.py";
 
@@ -66,10 +57,11 @@ TEST_CASE("scale-out examples: the Airflow DAG's command lines load every table 
   const std::string reports = WriteTempFile("tscale_dag_reports/.keep", "");
   const std::string report_dir = reports.substr(0, reports.rfind('/'));
   const auto dag =
-      RunShell("ETL_BINARY=" + Quote(ETL_BINARY) + " ETL_JOB=" + Quote(job) +
-               " ETL_SHARDS=2 ETL_REPORT_DIR=" + Quote(report_dir) + " python3 " + Quote(kChecker) +
-               " dag " + Quote(std::string(ETL_SOURCE_DIR) + "/docs/examples/airflow/etl_dag.py") +
-               " " + Quote(plan_file));
+      RunShell("ETL_BINARY=" + ShellQuote(ETL_BINARY) + " ETL_JOB=" + ShellQuote(job) +
+               " ETL_SHARDS=2 ETL_REPORT_DIR=" + ShellQuote(report_dir) + " python3 " +
+               ShellQuote(kChecker) + " dag " +
+               ShellQuote(std::string(ETL_SOURCE_DIR) + "/docs/examples/airflow/etl_dag.py") + " " +
+               ShellQuote(plan_file));
   INFO("checker stdout: " << dag.out << "\nstderr: " << dag.err);
   REQUIRE(dag.exit_code == 0);
   CHECK(dag.out.find("plan: " + std::string(ETL_BINARY) + " plan " + job +
@@ -96,7 +88,7 @@ TEST_CASE("scale-out examples: the Airflow DAG's command lines load every table 
   std::string cmd;
   for (const auto& [shard, command] : first_try) {
     const std::string rc = report_dir + "/rc-" + shard.substr(0, shard.find('/'));
-    cmd += "(" + command + " >/dev/null 2>&1; echo $? > " + Quote(rc) + ") & ";
+    cmd += "(" + command + " >/dev/null 2>&1; echo $? > " + ShellQuote(rc) + ") & ";
   }
   RunShell(cmd + "wait");
   std::map<std::string, int> loaded;
@@ -125,8 +117,8 @@ TEST_CASE("scale-out examples: the Airflow DAG's command lines load every table 
 TEST_CASE("scale-out examples: the Indexed Job runs the documented command line",
           "[cli][scaleout]") {
   const auto r =
-      RunShell("python3 " + Quote(kChecker) + " k8s " +
-               Quote(std::string(ETL_SOURCE_DIR) + "/docs/examples/k8s/etl-indexed-job.yaml"));
+      RunShell("python3 " + ShellQuote(kChecker) + " k8s " +
+               ShellQuote(std::string(ETL_SOURCE_DIR) + "/docs/examples/k8s/etl-indexed-job.yaml"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const std::string prefix = "command: ";

@@ -21,42 +21,20 @@
 
 using etl::testing::CommandResult;
 using etl::testing::Env;
+using etl::testing::EtlCommandLine;
 using etl::testing::JobHeader;
 using etl::testing::MySql;
 using etl::testing::Psql;
+using etl::testing::PsqlCommandLine;
 using etl::testing::ReadFile;
 using etl::testing::RunEtl;
 using etl::testing::RunShell;
+using etl::testing::ShellQuote;
 using etl::testing::Trim;
 using etl::testing::WriteTempFile;
 using nlohmann::json;
 
 namespace {
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-std::string EtlCommand(const std::vector<std::string>& args) {
-  std::string cmd = Quote(ETL_BINARY);
-  for (const auto& a : args)
-    cmd += " " + Quote(a);
-  return cmd;
-}
-
-std::string PsqlCommand() {
-  return "PGPASSWORD=" + Quote(Env("ETL_PG_PASSWORD")) + " psql -XAtq -h " +
-         Quote(Env("ETL_PG_HOST")) + " -p " + Quote(Env("ETL_PG_PORT")) + " -U " +
-         Quote(Env("ETL_PG_USER")) + " -d " + Quote(Env("ETL_PG_DATABASE"));
-}
 
 // Table name -> "count|md5" of the target table's rows in key order.
 std::string PgDigest(const std::string& schema, const std::string& table) {
@@ -129,10 +107,11 @@ std::string WaitForTargetLock(const std::string& schema, const std::string& tabl
 void BlockTarget(const std::string& schema, const std::string& table, int seconds,
                  const std::string& pid_file) {
   const std::string qualified = "\"" + schema + "\".\"" + table + "\"";
-  RunShell(PsqlCommand() + " -c " +
-           Quote("BEGIN; LOCK TABLE " + qualified + " IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(" +
-                 std::to_string(seconds) + "); COMMIT;") +
-           " >/dev/null 2>&1 & echo $! > " + Quote(pid_file));
+  RunShell(PsqlCommandLine() + " -c " +
+           ShellQuote("BEGIN; LOCK TABLE " + qualified +
+                      " IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(" + std::to_string(seconds) +
+                      "); COMMIT;") +
+           " >/dev/null 2>&1 & echo $! > " + ShellQuote(pid_file));
   for (int i = 0; i < 500; ++i) {
     if (Trim(Psql("SELECT count(*) FROM pg_locks WHERE locktype = 'relation' AND granted AND "
                   "mode = 'AccessExclusiveLock' AND relation = '" +
@@ -145,7 +124,7 @@ void BlockTarget(const std::string& schema, const std::string& table, int second
 }
 
 void EndBlock(const std::string& pid_file) {
-  RunShell("kill $(cat " + Quote(pid_file) + ") 2>/dev/null; true");
+  RunShell("kill $(cat " + ShellQuote(pid_file) + ") 2>/dev/null; true");
   // The server ends the backend (and its lock) when psql goes away.
   Psql(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'psql' "
@@ -215,10 +194,10 @@ TEST_CASE("scale-out: 4 concurrent shards load exactly what one run loads, each 
   for (int i = 0; i < 4; ++i) {
     const std::string base = job + ".shard" + std::to_string(i);
     cmd += "(" +
-           EtlCommand({"run", job, "--shard", std::to_string(i) + "/4", "--progress", "never",
-                       "--report-json", base + ".json"}) +
-           " >" + Quote(base + ".out") + " 2>" + Quote(base + ".err") + "; echo $? >" +
-           Quote(base + ".rc") + ") & ";
+           EtlCommandLine({"run", job, "--shard", std::to_string(i) + "/4", "--progress", "never",
+                           "--report-json", base + ".json"}) +
+           " >" + ShellQuote(base + ".out") + " 2>" + ShellQuote(base + ".err") + "; echo $? >" +
+           ShellQuote(base + ".rc") + ") & ";
   }
   RunShell(cmd + "wait");
   std::map<std::string, int> loaded_by;  // table -> shard whose report says ok
@@ -269,8 +248,9 @@ TEST_CASE("scale-out: two runners on one table at once: one loads, the other exi
   const std::string block = job + ".block.pid";
   BlockTarget(schema, "t", 4, block);
   const std::string a = job + ".a";
-  RunShell("(" + EtlCommand({"run", job, "--progress", "never", "--report-json", a + ".json"}) +
-           " >/dev/null 2>" + Quote(a + ".err") + "; echo $? >" + Quote(a + ".rc") + ") &");
+  RunShell("(" + EtlCommandLine({"run", job, "--progress", "never", "--report-json", a + ".json"}) +
+           " >/dev/null 2>" + ShellQuote(a + ".err") + "; echo $? >" + ShellQuote(a + ".rc") +
+           ") &");
   const std::string holder = WaitForTargetLock(schema, "t");
   REQUIRE(holder.rfind("etl ", 0) == 0);  // "etl <run_id> <pid>@<host>"
 
@@ -335,10 +315,10 @@ TEST_CASE("scale-out: a shard killed mid-load is rerun with nothing lost or dupl
   const std::string block = job + ".block.pid";
   BlockTarget(schema, "k2", 30, block);
   const std::string pid_file = job + ".run.pid";
-  RunShell(EtlCommand({"run", job, "--shard", "0/1", "--progress", "never"}) + " >" +
-           Quote(job + ".log") + " 2>&1 & echo $! > " + Quote(pid_file));
+  RunShell(EtlCommandLine({"run", job, "--shard", "0/1", "--progress", "never"}) + " >" +
+           ShellQuote(job + ".log") + " 2>&1 & echo $! > " + ShellQuote(pid_file));
   REQUIRE(WaitForTargetLock(schema, "k2").rfind("etl ", 0) == 0);  // k1 done, k2 in flight
-  RunShell("kill -9 $(cat " + Quote(pid_file) + ")");
+  RunShell("kill -9 $(cat " + ShellQuote(pid_file) + ")");
   EndBlock(block);
   INFO("killed run log: " << ReadFile(job + ".log"));
   CHECK(PgDigest(schema, "k1") == "300|" + Trim(Psql("SELECT md5(string_agg(g || ':a' || g, ',' "
