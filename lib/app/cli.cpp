@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
+#include "app/shard_selection.h"
+#include "config/job_loader.h"
 #include "config/suggest.h"
 #include "report/logging.h"
 #include "version.h"
@@ -34,6 +36,12 @@ void SetupPlan(CLI::App& app, PlanOptions& opt) {
   sub->add_option("JOB", opt.job_path, "Job spec (YAML)")->required();
   sub->add_option("--table", opt.tables, "Only this table (repeatable)")->take_last();
   sub->get_option("--table")->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  sub->add_option("--format", opt.format, "text: one line per table; json: the work units")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  sub->add_option("--shards", opt.shards, "Show each table's shard among N workers")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
 }
 
 void SetupRun(CLI::App& app, RunOptions& opt) {
@@ -56,6 +64,16 @@ void SetupRun(CLI::App& app, RunOptions& opt) {
   sub->add_flag("--benchmark", opt.benchmark, "Per-table read/process/write timings");
   sub->add_option("--progress", opt.progress, "Progress lines on stderr")
       ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  sub->add_option("--shard", opt.shard.shard,
+                  "Run only shard I of N (I/N, 0-based; see `plan --format json --shards N`)");
+  sub->add_option("--shard-index", opt.shard.index, "Shard index I (with --shard-count)");
+  sub->add_option("--shard-count", opt.shard.count,
+                  "Number of shards N; alone, I comes from $JOB_COMPLETION_INDEX");
+  sub->add_flag("--rerun-failed-only", opt.rerun_failed_only,
+                "Skip tables whose latest load by this job succeeded within --rerun-since");
+  sub->add_option("--rerun-since", opt.rerun_since,
+                  "Window for --rerun-failed-only: a duration (90m, 12h, 2d) or a timestamp")
       ->capture_default_str();
 }
 
@@ -113,8 +131,22 @@ int Main(int argc, char** argv) {
       const auto strategy =
           run.strategy.empty() ? std::nullopt : config::ParseStrategy(run.strategy);
       if (run.dry_run) {
-        return RunPlan(PlanOptions{run.job_path, run.tables, strategy, run.full, run.data_only},
-                       global);
+        PlanOptions dry;
+        dry.job_path = run.job_path;
+        dry.tables = run.tables;
+        dry.strategy = strategy;
+        dry.full = run.full;
+        dry.data_only = run.data_only;
+        const auto shard = ResolveShard(run.shard, config::ProcessEnvironment());
+        if (!shard.error.empty()) {
+          std::fprintf(stderr, "etl run: %s\n", shard.error.c_str());
+          return kExitUsage;
+        }
+        if (shard.shard) {
+          dry.only_shard = shard.shard;
+          dry.shards = shard.shard->count;
+        }
+        return RunPlan(dry, global);
       }
       return RunRun(run, strategy, global);
     }

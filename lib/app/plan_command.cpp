@@ -7,10 +7,12 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/job_loading.h"
+#include "app/plan_json.h"
 #include "config/identifier_case.h"
 #include "config/job_loader.h"
 #include "pipeline/plan_notes.h"
 #include "pipeline/table_planner.h"
+#include "pipeline/work_units.h"
 #include "sink/pg_connection.h"
 #include "source/mysql_connection.h"
 #include "source/table_listing.h"
@@ -66,6 +68,19 @@ std::string OriginLine(const config::JobSpec& spec, const config::TableSpec& tab
   return line.empty() ? "" : "  " + line;
 }
 
+std::vector<const config::TableSpec*> AllTables(const config::JobSpec& spec) {
+  std::vector<const config::TableSpec*> all;
+  for (const auto& t : spec.tables)
+    all.push_back(&t);
+  return all;
+}
+
+// The first line of a table's plan ends with its shard: "... [shard 1/4, estimated N bytes]".
+std::string ShardSuffix(const pipeline::WorkUnit& unit, int shards) {
+  return fmt::format(" [shard {}/{}, estimated {} bytes]", unit.shard, shards,
+                     unit.estimated_bytes);
+}
+
 }  // namespace
 
 int RunPlan(const PlanOptions& options, const GlobalOptions&) {
@@ -113,19 +128,41 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
     return kExitFailed;
   }
 
+  // Scale-out: every unit's shard, computed over all tables of the job (app/plan_json.h).
+  std::optional<pipeline::WorkUnits> units;
+  if (options.format == "json" || options.shards > 1 || options.only_shard) {
+    try {
+      units = pipeline::PlanWorkUnits(*spec, AllTables(*spec), *mysql, options.shards);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot estimate the tables' sizes: {}", e.what());
+      return kExitFailed;
+    }
+    if (options.only_shard) {
+      *tables = pipeline::TablesOfShard(*units, *tables, options.only_shard->index);
+    }
+  }
+  const bool json = options.format == "json";
+
   bool ok = true;
-  std::printf("%s\n", PlanHeader(*spec, tables->size(), expansion).c_str());
-  if (spec->tables_match) std::printf("%s\n", MatchSummary(*spec, expansion).c_str());
+  std::vector<PlannedUnit> planned;
+  if (!json) {
+    std::printf("%s\n", PlanHeader(*spec, tables->size(), expansion).c_str());
+    if (spec->tables_match) std::printf("%s\n", MatchSummary(*spec, expansion).c_str());
+  }
   for (const std::string& problem : expansion.problems) {
-    std::printf("ERROR %s\n", problem.c_str());
+    if (!json) std::printf("ERROR %s\n", problem.c_str());
     ok = false;
   }
   if (spec->tables.empty()) {
-    std::printf("ERROR no tables to load: tables_match matches no base table of %s\n",
-                spec->source.database.c_str());
+    if (!json) {
+      std::printf("ERROR no tables to load: tables_match matches no base table of %s\n",
+                  spec->source.database.c_str());
+    }
     ok = false;
   }
   for (const config::TableSpec* table : *tables) {
+    PlannedUnit unit;
+    if (units) unit.unit = units->Find(table->name);
     std::string text;
     std::string notes;
     try {
@@ -134,9 +171,25 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
       text = pipeline::FormatPlanLine(plan);
       notes = pipeline::FormatCreationNotes(plan);
       if (!plan.problem.empty()) ok = false;
+      unit.error = plan.problem;
+      if (plan.source.exists) {
+        unit.strategy = config::ToString(plan.decision.strategy);
+        unit.strategy_reason = plan.decision.reason;
+      }
+      unit.target_exists = plan.target.table_exists;
     } catch (const std::exception& e) {
       text = fmt::format("{}: ERROR {}", table->name, e.what());
+      unit.error = e.what();
       ok = false;
+    }
+    if (json) {
+      planned.push_back(unit);
+      continue;
+    }
+    if (unit.unit != nullptr) {
+      const auto eol = text.find('\n');
+      text.insert(eol == std::string::npos ? text.size() : eol,
+                  ShardSuffix(*unit.unit, units->shards));
     }
     // The origin goes right under the table's own line, before any ERROR line of the table.
     if (const std::string origin = OriginLine(*spec, *table); !origin.empty()) {
@@ -145,6 +198,11 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
     }
     std::printf("%s\n%s", text.c_str(), notes.c_str());
     std::fflush(stdout);
+  }
+  if (json) {
+    std::printf("%s\n", PlanJson(*spec, *units, planned).c_str());
+    std::fflush(stdout);
+    return ok ? kExitOk : kExitFailed;
   }
   if (spec->pipeline.parallel_tables > 1 && tables->size() > 1) {
     std::string order;

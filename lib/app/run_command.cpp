@@ -1,7 +1,10 @@
+#include <chrono>
 #include <cstdio>
 #include <exception>
+#include <numeric>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -11,8 +14,11 @@
 #include "config/job_loader.h"
 #include "pipeline/job_lock.h"
 #include "pipeline/job_runner.h"
+#include "pipeline/work_units.h"
+#include "plan/rerun_policy.h"
 #include "plan/table_expansion.h"
 #include "report/run_report.h"
+#include "source/mysql_connection.h"
 #include "source/table_listing.h"
 
 namespace etl::app {
@@ -34,6 +40,28 @@ int Finish(const RunOptions& options, const GlobalOptions& global, report::RunRe
     }
   }
   return exit_code;
+}
+
+// The selected tables that fall in `shard`; the assignment is computed over every table of the
+// job (pipeline/work_units.h), exactly as `plan --format json --shards N` computes it.
+std::vector<const config::TableSpec*> TablesOfShard(
+    const config::JobSpec& spec, const std::vector<const config::TableSpec*>& selected,
+    const plan::ShardSpec& shard, const config::EnvLookup& env) {
+  auto mysql = source::Connect(spec.source, env);
+  mysql.SetReadOnly();
+  std::vector<const config::TableSpec*> all;
+  for (const auto& t : spec.tables)
+    all.push_back(&t);
+  const auto units = pipeline::PlanWorkUnits(spec, all, mysql, shard.count);
+  auto mine = pipeline::TablesOfShard(units, selected, shard.index);
+  std::vector<std::string> names;
+  for (const auto* t : mine)
+    names.push_back(t->name);
+  spdlog::info("shard {}: {} of {} tables, estimated {} of {} bytes: {}", shard.ToString(),
+               mine.size(), all.size(), units.shard_bytes[static_cast<std::size_t>(shard.index)],
+               std::accumulate(units.shard_bytes.begin(), units.shard_bytes.end(), std::int64_t{0}),
+               names.empty() ? "(none)" : fmt::format("{}", fmt::join(names, ", ")));
+  return mine;
 }
 
 }  // namespace
@@ -88,9 +116,30 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
     return kExitUsage;
   }
 
+  const auto shard = ResolveShard(options.shard, env);
+  std::string cutoff_error;
+  const auto cutoff =
+      plan::RerunCutoff(options.rerun_since, std::chrono::system_clock::now(), cutoff_error);
+  if (!shard.error.empty() || !cutoff) {
+    report.error = shard.error.empty() ? cutoff_error : shard.error;
+    spdlog::error("{}", report.error);
+    if (!options.report_json.empty()) report::WriteJsonFile(report, options.report_json);
+    return kExitUsage;
+  }
+  if (shard.shard) {
+    report.shard = shard.shard->ToString();
+    try {
+      *tables = TablesOfShard(*spec, *tables, *shard.shard, env);
+    } catch (const std::exception& e) {
+      report.error = std::string("cannot assign the shards: ") + e.what();
+      spdlog::error("{}", report.error);
+      return Finish(options, global, report, kExitFailed);
+    }
+  }
+
   std::optional<pipeline::JobLock> lock;
   try {
-    lock = pipeline::JobLock::TryAcquire(*spec, env);
+    lock = pipeline::JobLock::Acquire(*spec, env);
   } catch (const std::exception& e) {
     spdlog::error("cannot connect to the target: {}", e.what());
     for (const auto* t : *tables) {
@@ -103,9 +152,9 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
     return Finish(options, global, report, kExitFailed);
   }
   if (!lock) {
-    report.error =
-        fmt::format("another run of job {} holds its lock (target schema {}); try again later",
-                    spec->name, spec->target.schema);
+    report.error = fmt::format(
+        "another run holds the lock for preparing target schema {} (waited {} s); try again later",
+        spec->target.schema, pipeline::kPrepareLockWait.count());
     spdlog::error("{}", report.error);
     for (const auto* t : *tables) {
       report::TableReport r;
@@ -139,9 +188,18 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   request.benchmark = options.benchmark;
   request.progress =
       options.progress == "always" || (options.progress == "auto" && ::isatty(STDERR_FILENO) == 1);
+  request.prepare_lock = &*lock;
+  request.guard.lock_wait_s = spec->pipeline.table_lock_wait_s;
+  request.guard.rerun_failed_only = options.rerun_failed_only;
+  request.guard.rerun_cutoff = *cutoff;
+  request.guard.rerun_since = options.rerun_since;
   pipeline::RunJob(request, report);
-  // A run-level error (a foreign key the loaded rows break) fails the run like a table would.
-  return Finish(options, global, report, report.status() == "failed" ? kExitFailed : kExitOk);
+  // A failure (a table, or a run-level error such as a foreign key the loaded rows break) needs
+  // a person; a table another runner held only needs a later retry.
+  const int code = report.status() == "failed"     ? kExitFailed
+                   : report.any_skipped_for_lock() ? kExitLocked
+                                                   : kExitOk;
+  return Finish(options, global, report, code);
 }
 
 }  // namespace etl::app

@@ -81,6 +81,9 @@ struct PipelineSpec {
   int parallel_tables = 1;
   std::string reject_dir = "./rejects";
   PoolSpec pool;
+  // Seconds a table waits for another runner's lock on its target (sink/target_lock.h) before
+  // it is skipped naming the holder; 0: skip at once.
+  int table_lock_wait_s = 0;
 };
 
 struct PerformanceRules {

@@ -386,15 +386,16 @@ void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
 }
 
 void ReadPipeline(SpecReader& reader, const Field& block, PipelineSpec& out) {
-  const auto f =
-      BlockFields(reader, block,
-                  {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir", "pool"});
+  const auto f = BlockFields(reader, block,
+                             {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir",
+                              "pool", "table_lock_wait_s"});
   if (!f) return;
   reader.GetBool(*f, "enable_optimizations", out.enable_optimizations);
   reader.GetBool(*f, "benchmark", out.benchmark);
   reader.GetInt(*f, "parallel_tables", out.parallel_tables, Range::AtLeast(1));
   RequireNonEmpty(reader, reader.GetString(*f, "reject_dir", out.reject_dir), out.reject_dir);
   ReadPool(reader, *f, out.pool);
+  reader.GetInt(*f, "table_lock_wait_s", out.table_lock_wait_s, Range::AtLeast(0));
 }
 
 void ReadPerformanceRules(SpecReader& reader, const Field& block, PerformanceRules& out) {

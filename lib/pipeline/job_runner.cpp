@@ -38,6 +38,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   }
   try {
     PrepareTarget(job, request.env);
+    if (request.prepare_lock != nullptr) request.prepare_lock->Release();
   } catch (const std::exception& e) {
     for (std::size_t i = 0; i < request.tables.size(); ++i) {
       report.tables[i].name = request.tables[i]->name;
@@ -58,11 +59,13 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
     report.finished_at = report::NowIso8601();
     return;
   }
+  TableGuard guard = request.guard;
+  guard.run_id = request.run_id;
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t k = next++; k < request.tables.size(); k = next++) {
       const std::size_t i = k < request.start_order.size() ? request.start_order[k] : k;
-      report.tables[i] = LoadTable(ctx, *request.tables[i]);
+      report.tables[i] = LoadTableLocked(ctx, *request.tables[i], guard);
     }
   };
   const std::size_t threads = std::clamp<std::size_t>(

@@ -1,7 +1,7 @@
 #pragma once
 // Running a job: the selected tables, `pipeline.parallel_tables` at a time, each all or
-// nothing (pipeline/table_load.h), collected into one RunReport. A failed table does not stop
-// the others.
+// nothing (pipeline/table_load.h) under the lock on its target (pipeline/locked_table_load.h),
+// collected into one RunReport. A failed or skipped table does not stop the others.
 
 #include <optional>
 #include <string>
@@ -9,6 +9,8 @@
 
 #include "config/job_loader.h"
 #include "config/job_spec.h"
+#include "pipeline/job_lock.h"
+#include "pipeline/locked_table_load.h"
 #include "report/run_report.h"
 
 namespace etl::pipeline {
@@ -27,6 +29,11 @@ struct RunRequest {
   std::optional<config::Strategy> strategy;
   bool benchmark = false;
   bool progress = false;
+  // Scale-out: the preparation lock the caller took (released once the target schema and its
+  // state tables are ready), and how each table's target lock and rerun check behave (the
+  // guard's run_id is taken from run_id above).
+  JobLock* prepare_lock = nullptr;
+  TableGuard guard;
 };
 
 // Fills report.tables (in spec order) and finished_at; started_at is the caller's.

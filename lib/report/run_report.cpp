@@ -37,6 +37,13 @@ bool RunReport::any_failed() const {
   return false;
 }
 
+bool RunReport::any_skipped_for_lock() const {
+  for (const auto& t : tables) {
+    if (t.skipped_for_lock) return true;
+  }
+  return false;
+}
+
 std::string RunReport::status() const {
   return any_failed() || !error.empty() ? "failed" : "ok";
 }
@@ -80,6 +87,7 @@ std::string ToJson(const RunReport& report) {
                      Quote(report.job), Quote(report.run_id), Quote(report.started_at),
                      Quote(report.finished_at), Quote(report.status()));
   if (!report.error.empty()) out += "\"error\":" + Quote(report.error) + ",";
+  if (!report.shard.empty()) out += "\"shard\":" + Quote(report.shard) + ",";
   out += "\"tables\":[";
   bool first = true;
   for (const auto& t : report.tables) {
@@ -99,6 +107,7 @@ std::string ToJson(const RunReport& report) {
                        t.watermark ? *t.watermark : "null", Number(t.seconds),
                        Number(t.rows_per_second()), Number(t.peak_rss_mb));
     if (t.status == TableStatus::kFailed) out += fmt::format(",\"error\":{}", Quote(t.error));
+    if (!t.skip_reason.empty()) out += fmt::format(",\"skip_reason\":{}", Quote(t.skip_reason));
     if (t.phases) {
       out += fmt::format(",\"phases\":{{\"read\":{},\"process\":{},\"write\":{},\"total\":{}}}",
                          Number(t.phases->read), Number(t.phases->process), Number(t.phases->write),
@@ -137,9 +146,11 @@ std::string ToSummary(const RunReport& report) {
           t.phases->read, t.phases->process, t.phases->write, t.phases->total);
     }
     if (t.status == TableStatus::kFailed) out += fmt::format("{:<24} error: {}\n", "", t.error);
+    if (!t.skip_reason.empty()) out += fmt::format("{:<24} skipped: {}\n", "", t.skip_reason);
   }
   if (!report.error.empty()) out += fmt::format("error: {}\n", report.error);
-  out += fmt::format("job {}: {}\n", report.job, report.status());
+  out += fmt::format("job {}{}: {}\n", report.job,
+                     report.shard.empty() ? "" : " shard " + report.shard, report.status());
   return out;
 }
 

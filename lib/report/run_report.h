@@ -44,6 +44,10 @@ struct TableReport {
   double peak_rss_mb = 0;
   std::string error;  // when failed
   std::optional<PhaseTimes> phases;
+  // Why a skipped table was skipped, in words (e.g. who holds the lock on its target).
+  std::string skip_reason;
+  // Skipped because another runner held the lock on its target: the run exits 75.
+  bool skipped_for_lock = false;
 
   double rows_per_second() const { return seconds > 0 ? rows_written / seconds : 0; }
 };
@@ -57,11 +61,13 @@ struct RunReport {
   // Why the run did not get to its tables (invalid spec, lock held by another run); the JSON
   // then has an "error" field and status "failed".
   std::string error;
+  std::string shard;  // "I/N" when run with --shard, else ""
 
   // "failed" when a table failed or the run has an error, "ok" otherwise (early_terminated and
   // skipped tables count as finished).
   std::string status() const;
   bool any_failed() const;
+  bool any_skipped_for_lock() const;
 };
 
 std::string NowIso8601();

@@ -15,6 +15,17 @@
 namespace etl::testing {
 namespace {
 
+std::filesystem::path TempDir() {
+  static const std::filesystem::path dir = [] {
+    auto base = std::filesystem::temp_directory_path() / ("etl-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(base);
+    return base;
+  }();
+  return dir;
+}
+
+}  // namespace
+
 std::string ShellQuote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
@@ -27,16 +38,18 @@ std::string ShellQuote(const std::string& s) {
   return q + "'";
 }
 
-std::filesystem::path TempDir() {
-  static const std::filesystem::path dir = [] {
-    auto base = std::filesystem::temp_directory_path() / ("etl-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(base);
-    return base;
-  }();
-  return dir;
+std::string EtlCommandLine(const std::vector<std::string>& args) {
+  std::string cmd = ShellQuote(ETL_BINARY);
+  for (const auto& a : args)
+    cmd += " " + ShellQuote(a);
+  return cmd;
 }
 
-}  // namespace
+std::string PsqlCommandLine() {
+  return "PGPASSWORD=" + ShellQuote(Env("ETL_PG_PASSWORD")) + " psql -XAtq -h " +
+         ShellQuote(Env("ETL_PG_HOST")) + " -p " + ShellQuote(Env("ETL_PG_PORT")) + " -U " +
+         ShellQuote(Env("ETL_PG_USER")) + " -d " + ShellQuote(Env("ETL_PG_DATABASE"));
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -23,6 +23,13 @@ CommandResult RunEtl(const std::vector<std::string>& args,
                      const std::vector<std::string>& env = {});
 // Runs a shell command line, capturing stdout and stderr.
 CommandResult RunShell(const std::string& command_line);
+// `s` as one single-quoted shell word.
+std::string ShellQuote(const std::string& s);
+// The shell command line that runs `etl` with these arguments (for background or concurrent
+// runs composed with RunShell).
+std::string EtlCommandLine(const std::vector<std::string>& args);
+// The shell command line of `psql -XAtq` against ETL_PG_DATABASE (append -c 'SQL').
+std::string PsqlCommandLine();
 
 std::string Env(const char* name);  // "" when unset
 void RequireServers();              // FAILs the current test when the server variables are unset
