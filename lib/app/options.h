@@ -27,7 +27,7 @@ struct PlanOptions {
   // Set by `run --dry-run` so the plan shows what that run would do.
   std::optional<config::Strategy> strategy;
   bool full = false;
-  bool data_only = false;  // `run --dry-run --data-only`: a missing target is a problem
+  bool data_only = false;       // `run --dry-run --data-only`: a missing target is a problem
   std::string format = "text";  // --format text|json
   int shards = 1;               // --shards N: each unit's shard among N
   // Set by `run --dry-run --shard I/N`: plan only the tables of that shard.
