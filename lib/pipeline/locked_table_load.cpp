@@ -84,7 +84,10 @@ report::TableReport LoadTableLocked(const LoadContext& ctx, const config::TableS
     }
     spdlog::info("{}: --rerun-failed-only: {}", table.name, decision.reason);
   }
-  report::TableReport r = LoadTable(ctx, table);
+  LoadContext locked = ctx;
+  sink::TargetLock* lock = &*got.lock;
+  locked.lock_held = [lock] { return lock->StillHeld(); };
+  report::TableReport r = LoadTable(locked, table);
   got.lock->Release();
   return r;
 }

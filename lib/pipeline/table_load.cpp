@@ -241,6 +241,18 @@ class TableLoad {
       if (!state.watermark.empty()) report_.watermark = sink::JsonStringArray(state.watermark);
     }
     record.state = std::move(state);
+    if (ctx_.lock_held) {
+      // A lock whose connection dropped may already be another runner's: never commit then.
+      auto held = ctx_.lock_held;
+      const std::string target = job_.target.schema + "." + table_.target_table;
+      record.in_transaction.push_back([held, target](sink::PgConnection&) {
+        if (!held()) {
+          throw std::runtime_error("lost the lock on target " + target +
+                                   " (its connection dropped); rolled back, since another runner "
+                                   "may be loading it now");
+        }
+      });
+    }
     return record;
   }
 

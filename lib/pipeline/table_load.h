@@ -18,6 +18,7 @@
 // REQUIRES: the target schema and its etl_state table exist (PrepareTarget, run once per job
 // before any table starts: CREATE ... IF NOT EXISTS is not safe against a concurrent creator).
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -39,6 +40,9 @@ struct LoadContext {
   bool progress = false;                     // progress lines on stderr
   ConnectionBudget* mysql_budget = nullptr;
   ConnectionBudget* pg_budget = nullptr;
+  // Whether this run still holds the target's table lock (pipeline/locked_table_load.h); asked
+  // inside the final transaction, just before COMMIT. Empty: no lock to check.
+  std::function<bool()> lock_held;
 };
 
 report::TableReport LoadTable(const LoadContext& context, const config::TableSpec& table);

@@ -420,3 +420,29 @@ TEST_CASE("reload target: zero dates in NOT NULL columns load with every strateg
     CHECK(r.err.find("2 bad rows written to") != std::string::npos);
   }
 }
+
+TEST_CASE("reload target: a load whose target lock was lost never commits", "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_lock_lost";
+  MakeSource(db, 200000);
+  const std::string schema = "reload_lock_lost";
+  etl::testing::ResetPgSchema(schema);
+  const std::string job = Job(db, schema, "");
+  REQUIRE(Run(job, "copy_csv").exit_code == 0);
+  const std::string before = Digest(schema);
+  MySql("DELETE FROM t WHERE id % 3 = 0", db);
+  // A reader keeps the swap waiting for its lock for 4 s; meanwhile the load's lock session
+  // (named "etl <run id> <pid>@<host>") is ended.
+  RunShell(PsqlCommand("SET search_path = " + schema +
+                       "; BEGIN; SELECT count(*) FROM t; SELECT pg_sleep(4); COMMIT") +
+           " >/dev/null 2>&1 &");
+  RunShell("(sleep 1.5; " +
+           PsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                       "application_name LIKE 'etl % %@%'") +
+           ") >/dev/null 2>&1 &");
+  const auto r = Run(job, "copy_csv");
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("lost the lock on target " + schema + ".t") != std::string::npos);
+  CHECK(Digest(schema) == before);
+}
