@@ -8,8 +8,9 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config clang-format git
   libyaml-cpp-dev libcli11-dev libpq-dev libmysqlcppconn-dev libsimdjson-dev libspdlog-dev catch2
+  nlohmann-json3-dev
   mariadb-server mariadb-client postgresql postgresql-client
-  time procps
+  time procps tmux
 )
 POLICY_RC_D=/usr/sbin/policy-rc.d
 

@@ -69,6 +69,10 @@ struct PipelineSpec {
   int parallel_tables = 1;
   std::string reject_dir = "./rejects";
   PoolSpec pool;
+  // Issue 10. `notify`: NOTIFY this channel inside each table's commit ("" = none; an
+  // identifier). `skip_unchanged`: the default of tables.X.skip_unchanged.
+  std::string notify;
+  bool skip_unchanged = false;
 };
 
 struct PerformanceRules {
@@ -136,6 +140,7 @@ struct TableSpec {
   std::map<std::string, std::string> column_types;  // column -> PostgreSQL type
   TablePerformance performance;
   std::vector<std::string> post_load;
+  std::optional<bool> skip_unchanged;  // overrides pipeline.skip_unchanged
 
   // Where in which file this table was defined, for error messages ("tables.yml:12:3").
   std::string location;

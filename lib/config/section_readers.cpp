@@ -212,6 +212,34 @@ void RequireNonEmptyItems(SpecReader& reader, const Field* field,
   }
 }
 
+// pipeline.notify: a channel a listener can name in LISTEN, so an identifier of at most 63 bytes
+// (longer ones would be truncated by PostgreSQL and never match).
+void ReadNotifyChannel(SpecReader& reader, const Fields& fields, std::string& out) {
+  std::string channel;
+  const Field* field = reader.GetString(fields, "notify", channel);
+  if (field == nullptr) return;
+  bool ok = !channel.empty() && channel.size() <= 63 &&
+            (std::isalpha(static_cast<unsigned char>(channel[0])) || channel[0] == '_');
+  for (const char c : channel)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  if (!ok) {
+    reader.Error(*field,
+                 "expected a channel name: letters, digits and _, not starting with a digit, at "
+                 "most 63 characters, got '" +
+                     channel + "'");
+    return;
+  }
+  bool upper = false;
+  for (const char c : channel)
+    upper = upper || std::isupper(static_cast<unsigned char>(c));
+  if (upper) {
+    reader.Warning(field->key_node.Mark(), field->path,
+                   "'" + channel + "' has capitals: listeners must write LISTEN \"" + channel +
+                       "\" (double-quoted), since PostgreSQL folds unquoted names to lower case");
+  }
+  out = std::move(channel);
+}
+
 }  // namespace
 
 void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
@@ -251,15 +279,17 @@ void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
 }
 
 void ReadPipeline(SpecReader& reader, const Field& block, PipelineSpec& out) {
-  const auto f =
-      BlockFields(reader, block,
-                  {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir", "pool"});
+  const auto f = BlockFields(reader, block,
+                             {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir",
+                              "pool", "notify", "skip_unchanged"});
   if (!f) return;
   reader.GetBool(*f, "enable_optimizations", out.enable_optimizations);
   reader.GetBool(*f, "benchmark", out.benchmark);
   reader.GetInt(*f, "parallel_tables", out.parallel_tables, Range::AtLeast(1));
   RequireNonEmpty(reader, reader.GetString(*f, "reject_dir", out.reject_dir), out.reject_dir);
   ReadPool(reader, *f, out.pool);
+  ReadNotifyChannel(reader, *f, out.notify);
+  reader.GetBool(*f, "skip_unchanged", out.skip_unchanged);
 }
 
 void ReadPerformanceRules(SpecReader& reader, const Field& block, PerformanceRules& out) {
@@ -293,11 +323,11 @@ void ReadTable(SpecReader& reader, const Field& block, TableSpec& out, Field& ta
   out.location = reader.LocationOf(block.key_node.Mark());
   target_origin = block;
   if (block.key.empty()) reader.Error(block.key_node.Mark(), block.path, "table name is empty");
-  const auto f =
-      BlockFields(reader, block,
-                  {"source_table", "target_table", "estimated_size_mb", "batch_size",
-                   "extraction_strategy", "incremental_columns", "primary_key", "where",
-                   "benchmark", "on_bad_row", "column_types", "performance", "post_load"});
+  const auto f = BlockFields(
+      reader, block,
+      {"source_table", "target_table", "estimated_size_mb", "batch_size", "extraction_strategy",
+       "incremental_columns", "primary_key", "where", "benchmark", "on_bad_row", "column_types",
+       "performance", "post_load", "skip_unchanged"});
   if (!f) return;
   RequireNonEmpty(reader, reader.GetString(*f, "source_table", out.source_table), out.source_table);
   if (const Field* t = reader.GetString(*f, "target_table", out.target_table)) {
@@ -320,6 +350,7 @@ void ReadTable(SpecReader& reader, const Field& block, TableSpec& out, Field& ta
   if (const Field* b = f->Find("column_types")) ReadColumnTypes(reader, *b, out.column_types);
   if (const Field* b = f->Find("performance")) ReadTablePerformance(reader, *b, out.performance);
   reader.GetStringList(*f, "post_load", out.post_load);
+  reader.GetBool(*f, "skip_unchanged", out.skip_unchanged);
 
   if (extraction != nullptr && out.extraction_strategy == ExtractionStrategy::kIncremental &&
       out.incremental_columns.empty()) {

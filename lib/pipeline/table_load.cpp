@@ -13,12 +13,14 @@
 
 #include "pipeline/batch_sink.h"
 #include "pipeline/pump.h"
+#include "pipeline/run_recording.h"
 #include "pipeline/table_planner.h"
 #include "plan/accumulation_policy.h"
 #include "plan/chunk_sequencer.h"
 #include "report/stopwatch.h"
 #include "sink/index_deferral.h"
 #include "sink/pg_quote.h"
+#include "sink/run_history.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
 #include "sink/table_swap.h"
@@ -160,6 +162,14 @@ std::int64_t KeyValue(const std::string& text, const char* what) {
   return v;
 }
 
+bool Benchmarking(const LoadContext& ctx, const config::TableSpec& table) {
+  return ctx.benchmark || table.benchmark.value_or(ctx.job->pipeline.benchmark);
+}
+
+report::PhaseTimes Phases(const LoadTotals& t, double seconds) {
+  return report::PhaseTimes{t.read_seconds, t.process_seconds, t.write_seconds, seconds};
+}
+
 class TableLoad {
  public:
   TableLoad(const LoadContext& ctx, const config::TableSpec& table, report::TableReport& report)
@@ -200,13 +210,7 @@ class TableLoad {
     } else {
       LoadSingle(mysql, pg);
     }
-    report_.rows_read = totals_.rows_read;
-    report_.rows_written = totals_.rows_written;
-    report_.rows_rejected = totals_.rows_rejected;
-    report_.bytes = totals_.bytes;
-    report_.queries = totals_.queries;
-    report_.chunks = totals_.chunks;
-    report_.batches = totals_.batches;
+    CopyTotals(report_);
     if (rejects_ && rejects_->count() > 0) {
       spdlog::warn("{}: {} bad rows written to {}", table_.name, rejects_->count(),
                    rejects_->path());
@@ -217,6 +221,27 @@ class TableLoad {
   const LoadTotals& totals() const { return totals_; }
 
  private:
+  void CopyTotals(report::TableReport& r) const {
+    r.rows_read = totals_.rows_read;
+    r.rows_written = totals_.rows_written;
+    r.rows_rejected = totals_.rows_rejected;
+    r.bytes = totals_.bytes;
+    r.queries = totals_.queries;
+    r.chunks = totals_.chunks;
+    r.batches = totals_.batches;
+  }
+
+  // Issue 10: the run-history row (and NOTIFY) inside the table's final transaction.
+  void RecordCommit(sink::PgConnection& pg, bool early) {
+    report::TableReport r = report_;
+    r.status = early ? report::TableStatus::kEarlyTerminated : report::TableStatus::kOk;
+    CopyTotals(r);
+    r.seconds = watch_.Seconds();
+    r.peak_rss_mb = report::PeakRssMb();
+    if (Benchmarking(ctx_, table_)) r.phases = Phases(totals_, r.seconds);
+    RecordCommitted(pg, job_, ctx_.run_id, table_, r);
+  }
+
   ReadPlan BaseReadPlan() const {
     ReadPlan rp;
     rp.database = job_.source.database;
@@ -404,6 +429,7 @@ class TableLoad {
 
     const bool early = sequencer && sequencer->early_terminated();
     SaveState(pg, early, sequencer ? sequencer->watermark() : std::nullopt);
+    RecordCommit(pg, early);
     tx.Commit();
     FillSequencerMetrics(sequencer ? &*sequencer : nullptr, early);
   }
@@ -514,8 +540,10 @@ class TableLoad {
       // index row by row (measured with scripts/bench.sh: ~0.4 s faster on 2M rows).
       if (!plan_.key.empty()) sink::AddPrimaryKey(pg, schema, stage, plan_.key);
       // The state row commits in the swap's own transaction: data and watermark together.
-      const auto method =
-          sink::SwapIn(pg, schema, target, stage, [&] { SaveState(pg, false, std::nullopt); });
+      const auto method = sink::SwapIn(pg, schema, target, stage, [&] {
+        SaveState(pg, false, std::nullopt);
+        RecordCommit(pg, false);
+      });
       spdlog::debug("{}: staged parts swapped in ({})", table_.name, sink::ToString(method));
     } else {
       sink::Transaction tx(pg);
@@ -527,6 +555,7 @@ class TableLoad {
                               plan_.key, plan_.cursor));
       pg.Exec("DROP TABLE " + sink::QualifiedName(schema, stage));
       SaveState(pg, false, std::nullopt);
+      RecordCommit(pg, false);
       tx.Commit();
     }
     report_.status = report::TableStatus::kOk;
@@ -581,6 +610,7 @@ class TableLoad {
   bool resume_ = false;
   std::unique_ptr<RejectFile> rejects_;
   LoadTotals totals_;
+  report::Stopwatch watch_;
 };
 
 }  // namespace
@@ -589,11 +619,14 @@ void PrepareTarget(const config::JobSpec& job, const config::EnvLookup& env) {
   sink::PgConnection pg = sink::Connect(job.target, env, /*apply_session=*/false);
   sink::EnsureSchema(pg, job.target.schema);
   sink::EnsureStateTable(pg, job.target.schema);
+  sink::EnsureRunsTable(pg, job.target.schema);
 }
 
 report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& table) {
   report::TableReport r;
   r.name = table.name;
+  r.started_at = report::NowIso8601();
+  r.fingerprint = ctx.fingerprint;
   report::Stopwatch watch;
   TableLoad load(ctx, table, r);
   try {
@@ -606,11 +639,9 @@ report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& t
   }
   r.seconds = watch.Seconds();
   r.peak_rss_mb = report::PeakRssMb();
-  const bool benchmark = ctx.benchmark || table.benchmark.value_or(ctx.job->pipeline.benchmark);
-  if (benchmark) {
-    const auto& t = load.totals();
-    r.phases = report::PhaseTimes{t.read_seconds, t.process_seconds, t.write_seconds, r.seconds};
-  }
+  if (Benchmarking(ctx, table)) r.phases = Phases(load.totals(), r.seconds);
+  if (r.status == report::TableStatus::kFailed)
+    RecordAlone(*ctx.job, ctx.env, ctx.run_id, table, r);
   return r;
 }
 

@@ -39,6 +39,9 @@ struct LoadContext {
   bool progress = false;                     // progress lines on stderr
   ConnectionBudget* mysql_budget = nullptr;
   ConnectionBudget* pg_budget = nullptr;
+  // skip_unchanged (issue 10): the source fingerprint taken before this table's load, saved with
+  // its history row. Set per table by the job runner.
+  std::optional<std::string> fingerprint;
 };
 
 report::TableReport LoadTable(const LoadContext& context, const config::TableSpec& table);
