@@ -1,5 +1,8 @@
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +14,7 @@
 #include "config/job_loader.h"
 #include "pipeline/job_lock.h"
 #include "pipeline/job_runner.h"
+#include "report/progress.h"
 #include "report/run_report.h"
 
 namespace etl::app {
@@ -32,6 +36,15 @@ int Finish(const RunOptions& options, const GlobalOptions& global, report::RunRe
     }
   }
   return exit_code;
+}
+
+// Live (redrawn in place) on a terminal that can do it, unless the logs are JSON lines for a
+// machine; else plain log lines.
+report::Progress::Mode ProgressMode(const GlobalOptions& global) {
+  const char* term = std::getenv("TERM");
+  const bool capable = ::isatty(STDERR_FILENO) == 1 && term != nullptr &&
+                       std::string_view(term) != "dumb" && global.log_format == "text";
+  return capable ? report::Progress::Mode::kLive : report::Progress::Mode::kPlain;
 }
 
 }  // namespace
@@ -95,7 +108,14 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   request.benchmark = options.benchmark;
   request.progress =
       options.progress == "always" || (options.progress == "auto" && ::isatty(STDERR_FILENO) == 1);
+  std::optional<report::Progress> display;
+  if (request.progress) {
+    display.emplace(report::Progress::Options{ProgressMode(global)});
+    display->InstallAsLogWriter();
+    request.display = &*display;
+  }
   pipeline::RunJob(request, report);
+  display.reset();  // erases the live lines before the summary
   return Finish(options, global, report, report.any_failed() ? kExitFailed : kExitOk);
 }
 

@@ -24,6 +24,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   ctx.strategy = request.strategy;
   ctx.benchmark = request.benchmark;
   ctx.progress = request.progress;
+  ctx.display = request.display;
   ctx.mysql_budget = &mysql_budget;
   ctx.pg_budget = &pg_budget;
 

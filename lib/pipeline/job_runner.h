@@ -9,6 +9,7 @@
 
 #include "config/job_loader.h"
 #include "config/job_spec.h"
+#include "report/progress.h"
 #include "report/run_report.h"
 
 namespace etl::pipeline {
@@ -22,6 +23,7 @@ struct RunRequest {
   std::optional<config::Strategy> strategy;
   bool benchmark = false;
   bool progress = false;
+  report::Progress* display = nullptr;  // the live/plain progress display, or none
 };
 
 // Fills report.tables (in spec order) and finished_at; started_at is the caller's.

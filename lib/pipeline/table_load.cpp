@@ -191,6 +191,10 @@ class TableLoad {
     report_.chunking = config::ToString(plan_.chunking.chunking);
     if (!plan_.problem.empty()) throw std::runtime_error(plan_.problem);
     spdlog::info("{}", FormatPlanLine(plan_));
+    if (ctx_.display != nullptr) {
+      ctx_.display->Begin(table_.name, report_.strategy,
+                          plan_.incremental ? std::nullopt : std::optional(plan_.rows));
+    }
 
     const bool tracks_watermark =
         table_.extraction_strategy == config::ExtractionStrategy::kIncremental;
@@ -346,13 +350,10 @@ class TableLoad {
     return [source, env, id] { source::KillQuery(*source, env, id); };
   }
 
-  ProgressCallback Progress() const {
-    if (!ctx_.progress) return {};
-    auto watch = std::make_shared<report::Stopwatch>();
-    const std::string name = table_.name;
-    return [watch, name](std::int64_t rows) {
-      const double s = watch->Seconds();
-      spdlog::info("{}: {} rows written ({:.0f} rows/s)", name, rows, s > 0 ? rows / s : 0.0);
+  ProgressCallback Progress(std::size_t part = 0) const {
+    if (ctx_.display == nullptr) return {};
+    return [display = ctx_.display, name = table_.name, part](std::int64_t rows) {
+      display->Update(name, part, rows);
     };
   }
 
@@ -578,7 +579,7 @@ class TableLoad {
     auto sink = MakeSink(*s.pg, job_.target.schema, stage, false);
     auto accumulation = MakeAccumulation();
     const PumpResult pump = Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(),
-                                 Progress(), CancelFor(*s.mysql));
+                                 Progress(index), CancelFor(*s.mysql));
     tx.Commit();
     spdlog::info("{}: part {}/{} key range {}: {} rows", table_.name, index + 1, count,
                  part.Describe(), sink->counters().rows_written);
@@ -642,6 +643,7 @@ report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& t
   if (Benchmarking(ctx, table)) r.phases = Phases(load.totals(), r.seconds);
   if (r.status == report::TableStatus::kFailed)
     RecordAlone(*ctx.job, ctx.env, ctx.run_id, table, r);
+  if (ctx.display != nullptr) ctx.display->Finish(r);
   return r;
 }
 
