@@ -7,9 +7,11 @@
 #include "app/commands.h"
 #include "app/job_loading.h"
 #include "config/job_loader.h"
+#include "pipeline/skip_unchanged.h"
 #include "pipeline/table_planner.h"
 #include "sink/pg_connection.h"
 #include "source/mysql_connection.h"
+#include "source/table_fingerprint.h"
 
 namespace etl::app {
 
@@ -43,7 +45,11 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
     try {
       const auto plan =
           pipeline::PlanTable(*spec, *table, *mysql, &*pg, {options.strategy, options.full});
-      std::printf("%s\n", pipeline::FormatPlanLine(plan).c_str());
+      std::string line = pipeline::FormatPlanLine(plan);
+      if (pipeline::SkipUnchangedOn(*spec, *table)) {
+        line += ", skip_unchanged: fingerprint by " + source::ChooseFingerprint(*table).reason;
+      }
+      std::printf("%s\n", line.c_str());
       if (!plan.problem.empty()) ok = false;
     } catch (const std::exception& e) {
       std::printf("%s: ERROR %s\n", table->name.c_str(), e.what());

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/connection_budget.h"
+#include "pipeline/skip_unchanged.h"
 #include "pipeline/table_load.h"
 
 namespace etl::pipeline {
@@ -48,7 +49,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < request.tables.size(); i = next++) {
-      report.tables[i] = LoadTable(ctx, *request.tables[i]);
+      report.tables[i] = LoadOrSkip(ctx, *request.tables[i]);  // LoadTable unless unchanged
     }
   };
   const std::size_t threads = std::clamp<std::size_t>(

@@ -235,17 +235,30 @@ std::vector<report::RunRecord> ReadRuns(PgConnection& conn, std::string_view sch
   return out;
 }
 
-std::optional<report::RunRecord> LastLoadOf(PgConnection& conn, std::string_view schema,
-                                            std::string_view target_table) {
+namespace {
+
+std::optional<report::RunRecord> NewestOf(PgConnection& conn, std::string_view schema,
+                                          std::string_view target_table, const char* status_is) {
   if (!RunsTableExists(conn, schema)) return std::nullopt;
   PgResult r = conn.ExecParams(
       fmt::format("SELECT {} FROM {} WHERE target_schema = $1 AND target_table = $2"
-                  " AND status <> 'skipped' ORDER BY finished_at DESC NULLS LAST, run_id DESC"
-                  " LIMIT 1",
-                  SelectList(), RunsTable(schema)),
+                  " AND {} ORDER BY finished_at DESC NULLS LAST, run_id DESC LIMIT 1",
+                  SelectList(), RunsTable(schema), status_is),
       {std::string(schema), std::string(target_table)});
   if (r.rows() == 0) return std::nullopt;
   return RecordAt(r, 0);
+}
+
+}  // namespace
+
+std::optional<report::RunRecord> LastLoadOf(PgConnection& conn, std::string_view schema,
+                                            std::string_view target_table) {
+  return NewestOf(conn, schema, target_table, "status <> 'skipped'");
+}
+
+std::optional<report::RunRecord> LastSkipOf(PgConnection& conn, std::string_view schema,
+                                            std::string_view target_table) {
+  return NewestOf(conn, schema, target_table, "status = 'skipped'");
 }
 
 }  // namespace etl::sink

@@ -54,5 +54,8 @@ std::vector<report::RunRecord> ReadRuns(PgConnection& conn, std::string_view sch
 // rows left out): what skip_unchanged compares with. nullopt when there is none.
 std::optional<report::RunRecord> LastLoadOf(PgConnection& conn, std::string_view schema,
                                             std::string_view target_table);
+// The newest `skipped` row of the target (any job), or nullopt.
+std::optional<report::RunRecord> LastSkipOf(PgConnection& conn, std::string_view schema,
+                                            std::string_view target_table);
 
 }  // namespace etl::sink
