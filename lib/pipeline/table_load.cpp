@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/batch_sink.h"
+#include "pipeline/progress_sink.h"
 #include "pipeline/pump.h"
 #include "pipeline/run_recording.h"
 #include "pipeline/table_planner.h"
@@ -412,7 +413,7 @@ class TableLoad {
       staged = true;
     }
 
-    auto sink = MakeSink(pg, write_schema, write_table, freeze);
+    auto sink = WithProgress(MakeSink(pg, write_schema, write_table, freeze), Progress());
     spdlog::debug("{}: writing with {}", table_.name, sink->Describe());
     auto accumulation = MakeAccumulation();
     const PumpResult pump = Pump(mysql, rp, sequencer ? &*sequencer : nullptr, *sink,
@@ -576,7 +577,7 @@ class TableLoad {
     rp.key_lo = part.lo;
     rp.key_hi = part.hi;
     sink::Transaction tx(*s.pg);
-    auto sink = MakeSink(*s.pg, job_.target.schema, stage, false);
+    auto sink = WithProgress(MakeSink(*s.pg, job_.target.schema, stage, false), Progress(index));
     auto accumulation = MakeAccumulation();
     const PumpResult pump = Pump(*s.mysql, rp, nullptr, *sink, accumulation.get(), BadRows(),
                                  Progress(index), CancelFor(*s.mysql));

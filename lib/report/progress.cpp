@@ -142,6 +142,7 @@ void Progress::Begin(const std::string& table, const std::string& strategy,
   t.strategy = strategy;
   t.estimated_rows = estimated_rows;
   t.part_rows.clear();
+  t.plain_logged_at = 0;
   t.watch.Restart();
   if (options_.mode == Mode::kLive && !stop_) RedrawLocked();
 }
@@ -240,8 +241,10 @@ void Progress::RedrawLocked() {
 }
 
 void Progress::Loop() {
-  const double period =
-      options_.mode == Mode::kLive ? options_.redraw_s : std::max(0.1, options_.plain_every_s);
+  // Plain mode ticks often too, so each table gets its line every plain_every_s of its own.
+  const double period = options_.mode == Mode::kLive
+                            ? options_.redraw_s
+                            : std::clamp(options_.plain_every_s / 4, 0.05, 0.25);
   std::unique_lock lock(mu_);
   while (!stop_) {
     wake_.wait_for(lock, std::chrono::duration<double>(period), [this] { return stop_; });
@@ -251,8 +254,13 @@ void Progress::Loop() {
       continue;
     }
     std::vector<std::string> lines;
-    for (const auto& name : order_)
-      lines.push_back(FormatPlainLine(SampleOf(name, tables_.at(name))));
+    for (const auto& name : order_) {
+      Table& t = tables_.at(name);
+      const double elapsed = t.watch.Seconds();
+      if (elapsed - t.plain_logged_at < options_.plain_every_s) continue;
+      t.plain_logged_at = elapsed;
+      lines.push_back(FormatPlainLine(SampleOf(name, t)));
+    }
     lock.unlock();  // logging takes the logger's lock: never while holding ours
     for (const auto& l : lines)
       spdlog::info("{}", l);

@@ -8,7 +8,7 @@
 //          (one line; percent and ETA only when the rows are estimated). A finished table leaves
 //          a line above the block ("ok orders: 300,000 rows in 4.9 s ..."). Log lines are
 //          printed above the block too (InstallAsLogWriter), so they never tear it.
-//   plain  (not a terminal, or JSON logs): every few seconds one info log line per active table
+//   plain  (not a terminal, or JSON logs): every 2 s of each table's load one info log line
 //          ("orders: 135000 rows written (61234 rows/s), 45% of ~300000, elapsed 0:02, ETA
 //          0:03, parallel x4").
 //
@@ -84,6 +84,7 @@ class Progress {
     std::optional<std::int64_t> estimated_rows;
     std::map<std::size_t, std::int64_t> part_rows;
     Stopwatch watch;
+    double plain_logged_at = 0;  // plain mode: the table's elapsed seconds at its last line
   };
 
   ProgressSample SampleOf(const std::string& name, const Table& t) const;

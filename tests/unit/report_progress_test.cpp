@@ -1,11 +1,14 @@
 // The progress display: exact line formats, parts folded into one line, percent and ETA only with
 // an estimate, and the live block drawn, redrawn in place, printed above, and erased on Stop.
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "report/logging.h"
 #include "report/progress.h"
 
 using etl::report::FormatDuration;
@@ -124,15 +127,27 @@ TEST_CASE("live mode: one line per active table, parts folded, redrawn in place,
   std::fclose(out);
 }
 
-TEST_CASE("plain mode writes no control codes to the stream") {
+TEST_CASE("plain mode logs a line per active table each period, no control codes") {
   std::FILE* out = std::tmpfile();
   REQUIRE(out != nullptr);
+  REQUIRE(etl::report::ConfigureLogging("info", "text"));
+  std::mutex mu;
+  std::vector<std::string> logged;
+  etl::report::SetLogWriter([&](std::string_view line) {
+    std::lock_guard lock(mu);
+    logged.emplace_back(line);
+  });
   {
     Progress p(Progress::Options{Progress::Mode::kPlain, out, 0.25, 0.1, 0});
     p.Begin("orders", "standard", 10);
     p.Update("orders", 0, 5);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // lines go to the log
+    std::this_thread::sleep_for(std::chrono::milliseconds(350));
   }
+  etl::report::SetLogWriter({});
   CHECK(Contents(out).empty());
+  std::lock_guard lock(mu);
+  REQUIRE(logged.size() >= 2);
+  CHECK(logged[0].find(" info  orders: 5 rows written (") != std::string::npos);
+  CHECK(logged[0].find("), 50% of ~10, elapsed 0:00, ETA 0:00, standard\n") != std::string::npos);
   std::fclose(out);
 }
