@@ -232,12 +232,7 @@ Json RunJson(const RunRecord& r) {
   j["seconds"] = r.seconds;
   j["rows_per_second"] = r.rows_per_second;
   j["peak_rss_mb"] = r.peak_rss_mb;
-  if (r.phases) {
-    j["phases"] = {{"read", r.phases->read},
-                   {"process", r.phases->process},
-                   {"write", r.phases->write},
-                   {"total", r.phases->total}};
-  }
+  if (r.phases) j["phases"] = ToJson(*r.phases);
   if (!r.error.empty()) j["error"] = r.error;
   return j;
 }

@@ -102,15 +102,17 @@ Json TableJson(const TableReport& t) {
   if (!t.skip_reason.empty()) j["skip_reason"] = t.skip_reason;
   if (t.status == TableStatus::kFailed) j["error"] = t.error;
   if (t.phases) {
-    j["phases"] = {{"read", Rounded(t.phases->read)},
-                   {"process", Rounded(t.phases->process)},
-                   {"write", Rounded(t.phases->write)},
-                   {"total", Rounded(t.phases->total)}};
+    j["phases"] = ToJson(PhaseTimes{Rounded(t.phases->read), Rounded(t.phases->process),
+                                    Rounded(t.phases->write), Rounded(t.phases->total)});
   }
   return j;
 }
 
 }  // namespace
+
+nlohmann::ordered_json ToJson(const PhaseTimes& p) {
+  return {{"read", p.read}, {"process", p.process}, {"write", p.write}, {"total", p.total}};
+}
 
 std::string DumpJson(const nlohmann::ordered_json& j) {
   // Bytes that are not UTF-8 (a server message, a binary key) become U+FFFD: the report stays

@@ -79,6 +79,8 @@ std::string NewRunId();
 double PeakRssMb();  // of this process so far
 
 std::string ToJson(const RunReport& report);
+// {"read":…, "process":…, "write":…, "total":…} (report fields and `etl report`'s JSON).
+nlohmann::ordered_json ToJson(const PhaseTimes& phases);
 // Compact JSON text of `j`; bytes that are not UTF-8 become U+FFFD (never throws on them).
 std::string DumpJson(const nlohmann::ordered_json& j);
 std::string ToSummary(const RunReport& report);

@@ -98,22 +98,17 @@ std::optional<std::string> OptionalText(const PgResult& r, int row, int col) {
 report::RunRecord RecordAt(const PgResult& r, int row) {
   report::RunRecord rec;
   int c = 0;
-  rec.run_id = r.String(row, c++);
-  rec.job = r.String(row, c++);
-  rec.table_name = r.String(row, c++);
-  rec.source_table = r.String(row, c++);
-  rec.target_schema = r.String(row, c++);
-  rec.target_table = r.String(row, c++);
-  rec.host = r.String(row, c++);
+  for (std::string* field : {&rec.run_id, &rec.job, &rec.table_name, &rec.source_table,
+                             &rec.target_schema, &rec.target_table, &rec.host}) {
+    *field = r.String(row, c++);  // NULL reads as ""
+  }
   if (!r.IsNull(row, c)) rec.pid = Int(r, row, c);
   ++c;
   rec.shard = OptionalText(r, row, c++);
-  rec.started_at = r.String(row, c++);
-  rec.finished_at = r.String(row, c++);
-  rec.status = r.String(row, c++);
-  rec.strategy = r.String(row, c++);
-  rec.strategy_reason = r.String(row, c++);
-  rec.target_variant = r.String(row, c++);
+  for (std::string* field : {&rec.started_at, &rec.finished_at, &rec.status, &rec.strategy,
+                             &rec.strategy_reason, &rec.target_variant}) {
+    *field = r.String(row, c++);
+  }
   for (std::int64_t* field : {&rec.rows_read, &rec.rows_written, &rec.rows_rejected, &rec.bytes,
                               &rec.queries, &rec.chunks, &rec.batches, &rec.retries}) {
     *field = Int(r, row, c++);
