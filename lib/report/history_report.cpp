@@ -70,7 +70,8 @@ TableComparison CompareTable(const std::string& table, std::vector<RunRecord> ro
     for (std::size_t i = 0; i + 1 < c.trend.size(); ++i)
       earlier.push_back(c.trend[i].seconds);
     c.median_seconds = Median(earlier);
-    c.slower = *c.median_seconds > 0 && c.latest->seconds >= kSlowerFactor * *c.median_seconds;
+    c.slower = earlier.size() >= kMinLoadsForFlag && *c.median_seconds > 0 &&
+               c.latest->seconds >= kSlowerFactor * *c.median_seconds;
   }
 
   if (c.baseline) {
@@ -112,7 +113,7 @@ std::vector<double> TrendSeconds(const TableComparison& c) {
 std::string SlowerText(const TableComparison& c) {
   return fmt::format("latest run took {:.2f} s, {:.2f}x the median {:.2f} s of the {} loads before",
                      c.latest->seconds, c.latest->seconds / *c.median_seconds, *c.median_seconds,
-                     c.trend.size() - 1);
+                     c.trend.size() - 1);  // >= kMinLoadsForFlag, so always plural
 }
 
 std::string NewerText(const RunRecord& r) {

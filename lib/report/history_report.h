@@ -14,7 +14,8 @@
 //   memory      latest peak RSS / baseline peak RSS.
 //   trend       the last N loads, oldest first (N = --last).
 //   median      median seconds of the loads in the trend before the latest; the table is
-//               flagged when latest seconds >= 1.5 x median.
+//               flagged when there are at least 3 of them and latest seconds >= 1.5 x median
+//               (one or two earlier loads are too few to call anything usual).
 //
 // Pure: Compare and the renderers only read their arguments. Rows may come in any order.
 
@@ -37,6 +38,7 @@ struct HistoryOptions {
 };
 
 inline constexpr double kSlowerFactor = 1.5;
+inline constexpr std::size_t kMinLoadsForFlag = 3;  // earlier loads in the trend
 
 struct TableComparison {
   std::string table;
@@ -48,8 +50,8 @@ struct TableComparison {
   std::optional<double> speedup;
   std::optional<double> memory_ratio;
   std::optional<double> median_seconds;  // of the trend's loads before the latest
-  bool slower = false;                   // latest seconds >= kSlowerFactor x median
-  std::string note;                      // why something is missing ("" when complete)
+  bool slower = false;  // >= kMinLoadsForFlag earlier loads, latest >= kSlowerFactor x median
+  std::string note;     // why something is missing ("" when complete)
 };
 
 std::vector<TableComparison> Compare(const std::vector<RunRecord>& rows,

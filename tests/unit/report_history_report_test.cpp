@@ -112,11 +112,15 @@ TEST_CASE("Compare: a baseline run id, and one the table failed in or never ran 
   CHECK(by_r3[1].latest->run_id == "R6");  // the latest side stays
 }
 
-TEST_CASE("Compare: a one-run window has no median and is never flagged") {
+TEST_CASE("Compare: too few earlier loads are never flagged") {
   const auto t = Compare(Seeded(), Options("first", 1));
   CHECK(t[1].trend.size() == 1);
   CHECK_FALSE(t[1].median_seconds);
   CHECK_FALSE(t[1].slower);
+  // events' last three loads: 2.2, 2.0, then 4.0: twice the median of two, but two are too few.
+  const auto three = Compare(Seeded(), Options("first", 3));
+  CHECK(*three[1].median_seconds == Approx(2.1));
+  CHECK_FALSE(three[1].slower);
 }
 
 TEST_CASE("Sparkline scales from the smallest to the largest value") {
