@@ -642,8 +642,9 @@ report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& t
   r.seconds = watch.Seconds();
   r.peak_rss_mb = report::PeakRssMb();
   if (Benchmarking(ctx, table)) r.phases = Phases(load.totals(), r.seconds);
-  if (r.status == report::TableStatus::kFailed)
-    RecordAlone(*ctx.job, ctx.env, ctx.run_id, table, r);
+  if (r.status == report::TableStatus::kFailed || r.status == report::TableStatus::kCancelled) {
+    RecordAlone(*ctx.job, ctx.env, ctx.run_id, table, r);  // issue 10: after the rollback
+  }
   if (ctx.display != nullptr) ctx.display->Finish(r);
   return r;
 }
