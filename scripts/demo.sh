@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo, end to end on a fresh Debian 12 machine: installs what is missing, builds etl, starts
 # the throwaway servers, seeds the MariaDB `shop` database, then runs
-#   etl validate jobs/demo.yml; etl plan jobs/demo.yml; etl run jobs/demo.yml --report-json FILE
+#   etl validate jobs/demo.yml; etl plan jobs/demo.yml; etl run jobs/demo.yml --report-json FILE;
+#   etl report jobs/demo.yml
 # The run report goes to build/demo-report.json; build output goes to build/demo-build.log and is
 # shown only when the build fails. ETL_BUILD_DIR overrides the build directory.
 set -euo pipefail
@@ -52,6 +53,9 @@ rc=0
 if ((rc != 0)); then
   die "etl run exited with $rc (report: $REPORT)"
 fi
+
+step "etl report $JOB (this run against the first one in demo.etl_runs)"
+"$ETL" report "$JOB" || die "report failed"
 
 step "done"
 echo "run report: $REPORT"

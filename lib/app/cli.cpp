@@ -77,6 +77,22 @@ void SetupRun(CLI::App& app, RunOptions& opt) {
       ->capture_default_str();
 }
 
+void SetupReport(CLI::App& app, ReportOptions& opt) {
+  auto* sub = app.add_subcommand(
+      "report", "Compare each table's baseline load with its latest, from the run history");
+  sub->add_option("JOB", opt.job_path, "Job spec (YAML)")->required();
+  sub->add_option("--table", opt.tables, "Only this table (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  sub->add_option("--baseline", opt.baseline, "first (each table's first load) or a run id")
+      ->capture_default_str();
+  sub->add_option("--last", opt.last, "Loads in the trend")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  sub->add_option("--format", opt.format, "Output format")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
+      ->capture_default_str();
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -89,10 +105,12 @@ int Main(int argc, char** argv) {
   ValidateOptions validate;
   PlanOptions plan;
   RunOptions run;
+  ReportOptions report_options;
   AddGlobalOptions(app, global);
   SetupValidate(app, validate);
   SetupPlan(app, plan);
   SetupRun(app, run);
+  SetupReport(app, report_options);
 
   try {
     app.parse(argc, argv);
@@ -107,7 +125,7 @@ int Main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
       const std::string word = argv[1];
       std::string hint;
-      for (const char* name : {"validate", "plan", "run"}) {
+      for (const char* name : {"validate", "plan", "run", "report"}) {
         if (config::EditDistance(word, name) <= 2)
           hint = std::string(" (did you mean '") + name + "'?)";
       }
@@ -127,6 +145,7 @@ int Main(int argc, char** argv) {
   try {
     if (app.got_subcommand("validate")) return RunValidate(validate, global);
     if (app.got_subcommand("plan")) return RunPlan(plan, global);
+    if (app.got_subcommand("report")) return RunHistoryReport(report_options, global);
     if (app.got_subcommand("run")) {
       const auto strategy =
           run.strategy.empty() ? std::nullopt : config::ParseStrategy(run.strategy);

@@ -20,4 +20,9 @@ int RunPlan(const PlanOptions& options, const GlobalOptions& global);
 int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
            const GlobalOptions& global);
 
+// Reads the run history of the selected tables from the target (read-only) and prints, per
+// table, the baseline load against the latest (report/history_report.h). Exit 0; 1 when the
+// target cannot be read; 2 for usage (unknown --table, a --baseline run the history lacks).
+int RunHistoryReport(const ReportOptions& options, const GlobalOptions& global);
+
 }  // namespace etl::app

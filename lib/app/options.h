@@ -50,4 +50,13 @@ struct RunOptions {
   std::string rerun_since = plan::kDefaultRerunSince;  // --rerun-since: the window of "already"
 };
 
+// `etl report`: baseline vs latest load per table, from <schema>.etl_runs.
+struct ReportOptions {
+  std::string job_path;
+  std::vector<std::string> tables;  // --table, repeatable; empty = all
+  std::string baseline = "first";   // --baseline first|RUN_ID
+  int last = 10;                    // --last N: loads in the trend
+  std::string format = "text";      // --format text|markdown|json
+};
+
 }  // namespace etl::app

@@ -11,10 +11,12 @@
 #include "config/identifier_case.h"
 #include "config/job_loader.h"
 #include "pipeline/plan_notes.h"
+#include "pipeline/skip_unchanged.h"
 #include "pipeline/table_planner.h"
 #include "pipeline/work_units.h"
 #include "sink/pg_connection.h"
 #include "source/mysql_connection.h"
+#include "source/table_fingerprint.h"
 #include "source/table_listing.h"
 
 namespace etl::app {
@@ -169,6 +171,11 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
       const auto plan = pipeline::PlanTable(*spec, *table, *mysql, &*pg,
                                             {options.strategy, options.full, options.data_only});
       text = pipeline::FormatPlanLine(plan);
+      if (pipeline::SkipUnchangedOn(*spec, *table)) {
+        const std::size_t eol = text.find('\n');
+        text.insert(eol == std::string::npos ? text.size() : eol,
+                    ", skip_unchanged: fingerprint by " + source::ChooseFingerprint(*table).reason);
+      }
       notes = pipeline::FormatCreationNotes(plan);
       if (!plan.problem.empty()) ok = false;
       unit.error = plan.problem;

@@ -1,7 +1,10 @@
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <numeric>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -17,6 +20,7 @@
 #include "pipeline/work_units.h"
 #include "plan/rerun_policy.h"
 #include "plan/table_expansion.h"
+#include "report/progress.h"
 #include "report/run_report.h"
 #include "source/mysql_connection.h"
 #include "source/table_listing.h"
@@ -62,6 +66,15 @@ std::vector<const config::TableSpec*> TablesOfShard(
                std::accumulate(units.shard_bytes.begin(), units.shard_bytes.end(), std::int64_t{0}),
                names.empty() ? "(none)" : fmt::format("{}", fmt::join(names, ", ")));
   return mine;
+}
+
+// Live (redrawn in place) on a terminal that can do it, unless the logs are JSON lines for a
+// machine; else plain log lines.
+report::Progress::Mode ProgressMode(const GlobalOptions& global) {
+  const char* term = std::getenv("TERM");
+  const bool capable = ::isatty(STDERR_FILENO) == 1 && term != nullptr &&
+                       std::string_view(term) != "dumb" && global.log_format == "text";
+  return capable ? report::Progress::Mode::kLive : report::Progress::Mode::kPlain;
 }
 
 }  // namespace
@@ -193,7 +206,14 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   request.guard.rerun_failed_only = options.rerun_failed_only;
   request.guard.rerun_cutoff = *cutoff;
   request.guard.rerun_since = options.rerun_since;
+  std::optional<report::Progress> display;
+  if (request.progress) {
+    display.emplace(report::Progress::Options{ProgressMode(global)});
+    display->InstallAsLogWriter();
+    request.display = &*display;
+  }
   pipeline::RunJob(request, report);
+  display.reset();  // erases the live lines before the summary
   // A failure (a table, or a run-level error such as a foreign key the loaded rows break) needs
   // a person; a table another runner held only needs a later retry.
   const int code = report.status() == "failed"     ? kExitFailed

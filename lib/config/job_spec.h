@@ -84,6 +84,10 @@ struct PipelineSpec {
   // Seconds a table waits for another runner's lock on its target (sink/target_lock.h) before
   // it is skipped naming the holder; 0: skip at once.
   int table_lock_wait_s = 0;
+  // Issue 10. `notify`: NOTIFY this channel inside each table's commit ("" = none; an
+  // identifier). `skip_unchanged`: the default of tables.X.skip_unchanged.
+  std::string notify;
+  bool skip_unchanged = false;
 };
 
 struct PerformanceRules {
@@ -157,6 +161,7 @@ struct TableSpec {
   // The effective case rule for this table's target names: its own `identifier_case`, else
   // tables_match.defaults', else the job's.
   IdentifierCase identifier_case = IdentifierCase::kPreserve;
+  std::optional<bool> skip_unchanged;  // overrides pipeline.skip_unchanged
 
   // Where in which file this table was defined, for error messages ("tables.yml:12:3"); for a
   // table brought in by tables_match, where the include pattern that matched it is written.

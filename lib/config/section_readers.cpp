@@ -237,7 +237,7 @@ const std::vector<std::string_view> kTableKeys = {
     "source_table",        "target_table",        "estimated_size_mb", "batch_size",
     "extraction_strategy", "incremental_columns", "primary_key",       "where",
     "benchmark",           "on_bad_row",          "column_types",      "performance",
-    "post_load",           "identifier_case"};
+    "post_load",           "identifier_case",     "skip_unchanged"};
 
 // What the cross-field checks of a table need to locate their errors.
 struct TableKeyFields {
@@ -264,6 +264,7 @@ TableKeyFields ReadTableKeys(SpecReader& reader, const Fields& f, TableSpec& out
   if (const Field* b = f.Find("performance")) ReadTablePerformance(reader, *b, out.performance);
   reader.GetStringList(f, "post_load", out.post_load);
   reader.GetEnum(f, "identifier_case", out.identifier_case, kIdentifierCases);
+  reader.GetBool(f, "skip_unchanged", out.skip_unchanged);
   return keys;
 }
 
@@ -346,6 +347,34 @@ bool ReadPatterns(SpecReader& reader, const Field& field, const std::string& sou
   return true;
 }
 
+// pipeline.notify: a channel a listener can name in LISTEN, so an identifier of at most 63 bytes
+// (longer ones would be truncated by PostgreSQL and never match).
+void ReadNotifyChannel(SpecReader& reader, const Fields& fields, std::string& out) {
+  std::string channel;
+  const Field* field = reader.GetString(fields, "notify", channel);
+  if (field == nullptr) return;
+  bool ok = !channel.empty() && channel.size() <= 63 &&
+            (std::isalpha(static_cast<unsigned char>(channel[0])) || channel[0] == '_');
+  for (const char c : channel)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  if (!ok) {
+    reader.Error(*field,
+                 "expected a channel name: letters, digits and _, not starting with a digit, at "
+                 "most 63 characters, got '" +
+                     channel + "'");
+    return;
+  }
+  bool upper = false;
+  for (const char c : channel)
+    upper = upper || std::isupper(static_cast<unsigned char>(c));
+  if (upper) {
+    reader.Warning(field->key_node.Mark(), field->path,
+                   "'" + channel + "' has capitals: listeners must write LISTEN \"" + channel +
+                       "\" (double-quoted), since PostgreSQL folds unquoted names to lower case");
+  }
+  out = std::move(channel);
+}
+
 }  // namespace
 
 void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
@@ -388,7 +417,7 @@ void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
 void ReadPipeline(SpecReader& reader, const Field& block, PipelineSpec& out) {
   const auto f = BlockFields(reader, block,
                              {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir",
-                              "pool", "table_lock_wait_s"});
+                              "pool", "table_lock_wait_s", "notify", "skip_unchanged"});
   if (!f) return;
   reader.GetBool(*f, "enable_optimizations", out.enable_optimizations);
   reader.GetBool(*f, "benchmark", out.benchmark);
@@ -396,6 +425,8 @@ void ReadPipeline(SpecReader& reader, const Field& block, PipelineSpec& out) {
   RequireNonEmpty(reader, reader.GetString(*f, "reject_dir", out.reject_dir), out.reject_dir);
   ReadPool(reader, *f, out.pool);
   reader.GetInt(*f, "table_lock_wait_s", out.table_lock_wait_s, Range::AtLeast(0));
+  ReadNotifyChannel(reader, *f, out.notify);
+  reader.GetBool(*f, "skip_unchanged", out.skip_unchanged);
 }
 
 void ReadPerformanceRules(SpecReader& reader, const Field& block, PerformanceRules& out) {

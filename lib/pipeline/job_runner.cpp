@@ -11,6 +11,7 @@
 #include "pipeline/connection_budget.h"
 #include "pipeline/foreign_key_pass.h"
 #include "pipeline/schema_only.h"
+#include "pipeline/skip_unchanged.h"
 #include "pipeline/table_load.h"
 
 namespace etl::pipeline {
@@ -28,6 +29,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
   ctx.strategy = request.strategy;
   ctx.benchmark = request.benchmark;
   ctx.progress = request.progress;
+  ctx.display = request.display;
   ctx.mysql_budget = &mysql_budget;
   ctx.pg_budget = &pg_budget;
 

@@ -11,6 +11,7 @@
 #include "config/job_spec.h"
 #include "pipeline/job_lock.h"
 #include "pipeline/locked_table_load.h"
+#include "report/progress.h"
 #include "report/run_report.h"
 
 namespace etl::pipeline {
@@ -34,6 +35,7 @@ struct RunRequest {
   // guard's run_id is taken from run_id above).
   JobLock* prepare_lock = nullptr;
   TableGuard guard;
+  report::Progress* display = nullptr;  // the live/plain progress display, or none
 };
 
 // Fills report.tables (in spec order) and finished_at; started_at is the caller's.

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "pipeline/skip_unchanged.h"
 #include "plan/rerun_policy.h"
 #include "sink/load_history.h"
 #include "sink/target_lock.h"
@@ -87,7 +88,7 @@ report::TableReport LoadTableLocked(const LoadContext& ctx, const config::TableS
   LoadContext locked = ctx;
   sink::TargetLock* lock = &*got.lock;
   locked.lock_held = [lock] { return lock->StillHeld(); };
-  report::TableReport r = LoadTable(locked, table);
+  report::TableReport r = LoadOrSkip(locked, table);  // LoadTable unless unchanged
   got.lock->Release();
   return r;
 }

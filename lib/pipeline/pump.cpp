@@ -12,6 +12,9 @@ namespace {
 // Items in flight between reader and writer. With TableReader::kItemBytes per item this bounds
 // the pipeline's buffered rows to a few tens of MB whatever the table's size.
 constexpr std::size_t kQueueItems = 4;
+// How often the progress callback hears the rows written: the live display redraws 4 times a
+// second and folds the parts in, so even a load of a few seconds shows its rows moving.
+constexpr double kProgressEvery_s = 0.25;
 
 void HandleBadRows(const BadRowPolicy& policy, const types::RowBatch& batch,
                    std::vector<sink::BadValue>& bad, std::int64_t& rejected) {
@@ -71,7 +74,7 @@ PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
         done += step.rows;
       }
       free.TryPush(std::move(item->batch));
-      if (progress && since_progress.Seconds() >= 2.0) {
+      if (progress && since_progress.Seconds() >= kProgressEvery_s) {
         progress(sink.counters().rows_written + sink.open_batch_rows());
         since_progress.Restart();
       }

@@ -32,7 +32,7 @@ struct PumpResult {
 };
 
 // `accumulation` null: accumulation is off, every chunk (query) is its own write batch.
-// Called about every two seconds with the rows written so far (progress display).
+// Called about four times a second with the rows written so far (progress display).
 using ProgressCallback = std::function<void(std::int64_t rows_written)>;
 
 // Stops the source statement the reader is running (source::KillQuery), so that when the

@@ -14,11 +14,13 @@
 #include "pipeline/load_totals.h"
 #include "pipeline/pump.h"
 #include "pipeline/read_plans.h"
+#include "pipeline/run_recording.h"
 #include "pipeline/table_planner.h"
 #include "pipeline/watermark.h"
 #include "report/stopwatch.h"
 #include "sink/pg_quote.h"
 #include "sink/post_load.h"
+#include "sink/run_history.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
 #include "sink/target_load.h"
@@ -29,6 +31,14 @@ namespace etl::pipeline {
 namespace {
 
 using config::Strategy;
+
+bool Benchmarking(const LoadContext& ctx, const config::TableSpec& table) {
+  return ctx.benchmark || table.benchmark.value_or(ctx.job->pipeline.benchmark);
+}
+
+report::PhaseTimes Phases(const LoadTotals& t, double total_seconds) {
+  return report::PhaseTimes{t.read_seconds, t.process_seconds, t.write_seconds, total_seconds};
+}
 
 class TableLoad {
  public:
@@ -43,8 +53,13 @@ class TableLoad {
     report_.strategy = config::ToString(plan_.decision.strategy);
     report_.strategy_reason = plan_.decision.reason;
     report_.chunking = config::ToString(plan_.chunking.chunking);
+    report_.target_variant = sink::ToString(plan_.target_choice.variant);
     if (!plan_.problem.empty()) throw std::runtime_error(plan_.problem);
     spdlog::info("{}", FormatPlanLine(plan_));
+    if (ctx_.display != nullptr) {
+      ctx_.display->Begin(table_.name, report_.strategy,
+                          plan_.incremental ? std::nullopt : std::optional(plan_.rows));
+    }
 
     if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {
       window_.upto = source::HighMark(*main.mysql, job_.source.database, table_.source_table,
@@ -152,14 +167,12 @@ class TableLoad {
     return [source, env, id] { source::KillQuery(*source, env, id); };
   }
 
-  ProgressCallback Progress() const {
-    if (!ctx_.progress) return {};
-    auto watch = std::make_shared<report::Stopwatch>();
+  // The rows written so far by part `part`, for the progress display.
+  ProgressCallback Progress(std::size_t part) const {
+    if (ctx_.display == nullptr) return {};
+    report::Progress* display = ctx_.display;
     const std::string name = table_.name;
-    return [watch, name](std::int64_t rows) {
-      const double s = watch->Seconds();
-      spdlog::info("{}: {} rows written ({:.0f} rows/s)", name, rows, s > 0 ? rows / s : 0.0);
-    };
+    return [display, name, part](std::int64_t rows) { display->Update(name, part, rows); };
   }
 
   // One reader on this table's session, writing inside the load's transaction.
@@ -172,7 +185,7 @@ class TableLoad {
     plan::ChunkSequencer* sequencer = read.sequencer ? &*read.sequencer : nullptr;
     const PumpResult pump =
         Pump(*main.mysql, read.read, sequencer, part->sink(), accumulation.get(),
-             BadRows(read.read), Progress(), CancelFor(*main.mysql));
+             BadRows(read.read), Progress(0), CancelFor(*main.mysql));
     part->Finish();
     totals_.Add(pump, part->sink().counters());
     if (sequencer != nullptr) {
@@ -220,7 +233,7 @@ class TableLoad {
     auto part = load_->OpenPart(index, *s.pg);
     auto accumulation = MakeAccumulation(job_, table_);
     const PumpResult pump = Pump(*s.mysql, read, nullptr, part->sink(), accumulation.get(),
-                                 BadRows(read), Progress(), CancelFor(*s.mysql));
+                                 BadRows(read), Progress(index), CancelFor(*s.mysql));
     part->Finish();
     spdlog::info("{}: part {}/{} key range {}: {} rows", table_.name, index + 1, count,
                  key_part.Describe(), part->sink().counters().rows_written);
@@ -241,6 +254,16 @@ class TableLoad {
       if (!state.watermark.empty()) report_.watermark = sink::JsonStringArray(state.watermark);
     }
     record.state = std::move(state);
+    // The run history row (and the NOTIFY) commit with the rows (pipeline/run_recording.h).
+    report::TableReport snapshot = report_;
+    snapshot.status = early ? report::TableStatus::kEarlyTerminated : report::TableStatus::kOk;
+    FillCounters(snapshot);
+    snapshot.seconds = watch_.Seconds();
+    snapshot.peak_rss_mb = report::PeakRssMb();
+    if (Benchmarking(ctx_, table_)) snapshot.phases = Phases(totals_, snapshot.seconds);
+    record.in_transaction.push_back([this, snapshot](sink::PgConnection& pg) {
+      RecordCommitted(pg, job_, ctx_.run_id, table_, snapshot);
+    });
     if (ctx_.lock_held) {
       // A lock whose connection dropped may already be another runner's: never commit then.
       auto held = ctx_.lock_held;
@@ -256,14 +279,18 @@ class TableLoad {
     return record;
   }
 
+  void FillCounters(report::TableReport& r) const {
+    r.rows_read = totals_.rows_read;
+    r.rows_written = totals_.rows_written;
+    r.rows_rejected = totals_.rows_rejected;
+    r.bytes = totals_.bytes;
+    r.queries = totals_.queries;
+    r.chunks = totals_.chunks;
+    r.batches = totals_.batches;
+  }
+
   void FillReport() {
-    report_.rows_read = totals_.rows_read;
-    report_.rows_written = totals_.rows_written;
-    report_.rows_rejected = totals_.rows_rejected;
-    report_.bytes = totals_.bytes;
-    report_.queries = totals_.queries;
-    report_.chunks = totals_.chunks;
-    report_.batches = totals_.batches;
+    FillCounters(report_);
     if (rejects_ && rejects_->count() > 0) {
       spdlog::warn("{}: {} bad rows written to {}", table_.name, rejects_->count(),
                    rejects_->path());
@@ -279,6 +306,7 @@ class TableLoad {
   std::unique_ptr<RejectFile> rejects_;
   std::unique_ptr<sink::TargetLoad> load_;
   LoadTotals totals_;
+  report::Stopwatch watch_;
 };
 
 }  // namespace
@@ -287,11 +315,14 @@ void PrepareTarget(const config::JobSpec& job, const config::EnvLookup& env) {
   sink::PgConnection pg = sink::Connect(job.target, env, /*apply_session=*/false);
   sink::EnsureSchema(pg, job.target.schema);
   sink::EnsureStateTable(pg, job.target.schema);
+  sink::EnsureRunsTable(pg, job.target.schema);
 }
 
 report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& table) {
   report::TableReport r;
   r.name = table.name;
+  r.started_at = report::NowIso8601();
+  r.fingerprint = ctx.fingerprint;
   report::Stopwatch watch;
   TableLoad load(ctx, table, r);
   try {
@@ -304,11 +335,11 @@ report::TableReport LoadTable(const LoadContext& ctx, const config::TableSpec& t
   }
   r.seconds = watch.Seconds();
   r.peak_rss_mb = report::PeakRssMb();
-  const bool benchmark = ctx.benchmark || table.benchmark.value_or(ctx.job->pipeline.benchmark);
-  if (benchmark) {
-    const auto& t = load.totals();
-    r.phases = report::PhaseTimes{t.read_seconds, t.process_seconds, t.write_seconds, r.seconds};
+  if (Benchmarking(ctx, table)) r.phases = Phases(load.totals(), r.seconds);
+  if (r.status == report::TableStatus::kFailed || r.status == report::TableStatus::kCancelled) {
+    RecordAlone(*ctx.job, ctx.env, ctx.run_id, table, r);  // after the rollback
   }
+  if (ctx.display != nullptr) ctx.display->Finish(r);
   return r;
 }
 

@@ -25,6 +25,7 @@
 #include "config/job_loader.h"
 #include "config/job_spec.h"
 #include "pipeline/connection_budget.h"
+#include "report/progress.h"
 #include "report/run_report.h"
 
 namespace etl::pipeline {
@@ -38,11 +39,15 @@ struct LoadContext {
   std::optional<config::Strategy> strategy;  // --strategy
   bool benchmark = false;                    // --benchmark (or pipeline/table benchmark)
   bool progress = false;                     // progress lines on stderr
+  report::Progress* display = nullptr;       // fed with each part's rows (issue 10), or none
   ConnectionBudget* mysql_budget = nullptr;
   ConnectionBudget* pg_budget = nullptr;
   // Whether this run still holds the target's table lock (pipeline/locked_table_load.h); asked
   // inside the final transaction, just before COMMIT. Empty: no lock to check.
   std::function<bool()> lock_held;
+  // skip_unchanged (issue 10): the source fingerprint taken before this table's load, saved with
+  // its history row. Set per table by the job runner.
+  std::optional<std::string> fingerprint;
 };
 
 report::TableReport LoadTable(const LoadContext& context, const config::TableSpec& table);

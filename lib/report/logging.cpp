@@ -1,9 +1,11 @@
 #include "report/logging.h"
 
+#include <cstdio>
 #include <memory>
+#include <mutex>
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 namespace etl::report {
@@ -21,6 +23,26 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<JsonMessageFlag>();
   }
+};
+
+std::mutex log_writer_mu;
+LogWriter log_writer;  // guarded by log_writer_mu
+
+// stderr, or the installed LogWriter.
+class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    std::lock_guard lock(log_writer_mu);
+    if (log_writer) {
+      log_writer(std::string_view(line.data(), line.size()));
+    } else {
+      std::fwrite(line.data(), 1, line.size(), stderr);
+      std::fflush(stderr);
+    }
+  }
+  void flush_() override { std::fflush(stderr); }
 };
 
 bool Utf8SequenceAt(std::string_view s, std::size_t i, std::size_t& len) {
@@ -100,7 +122,7 @@ bool ConfigureLogging(const std::string& level, const std::string& format) {
   }
   if (format != "text" && format != "json") return false;
 
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto sink = std::make_shared<StderrSink>();
   auto logger = std::make_shared<spdlog::logger>("etl", sink);
   if (format == "json") {
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
@@ -113,6 +135,11 @@ bool ConfigureLogging(const std::string& level, const std::string& format) {
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
   return true;
+}
+
+void SetLogWriter(LogWriter writer) {
+  std::lock_guard lock(log_writer_mu);
+  log_writer = std::move(writer);
 }
 
 }  // namespace etl::report

@@ -8,9 +8,8 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sys/resource.h>
-
-#include "report/logging.h"
 
 namespace etl::report {
 
@@ -71,52 +70,76 @@ double PeakRssMb() {
 
 namespace {
 
-std::string Quote(std::string_view s) {
-  return "\"" + JsonEscape(s) + "\"";
+using Json = nlohmann::ordered_json;  // keeps the documented field order
+
+// Six significant digits, as the report has always printed its decimals (2.1, not 2.1000000001).
+double Rounded(double v) {
+  return std::stod(fmt::format("{:.6g}", v));
 }
 
-std::string Number(double v) {
-  return fmt::format("{:.6g}", v);
+Json TableJson(const TableReport& t) {
+  Json j;
+  j["name"] = t.name;
+  j["status"] = ToString(t.status);
+  j["strategy"] = t.strategy;
+  j["strategy_reason"] = t.strategy_reason;
+  j["rows_read"] = t.rows_read;
+  j["rows_written"] = t.rows_written;
+  j["rows_rejected"] = t.rows_rejected;
+  j["bytes"] = t.bytes;
+  j["queries"] = t.queries;
+  j["chunks"] = t.chunks;
+  j["batches"] = t.batches;
+  j["avg_chunk_efficiency"] = Rounded(t.avg_chunk_efficiency);
+  j["sparse_detections"] = t.sparse_detections;
+  j["queries_saved"] = t.queries_saved;
+  j["watermark"] = nullptr;
+  if (t.watermark) {
+    // The watermark is JSON text we wrote (sink::JsonStringArray); anything else goes as a string.
+    j["watermark"] = Json::parse(*t.watermark, nullptr, /*allow_exceptions=*/false);
+    if (j["watermark"].is_discarded()) j["watermark"] = *t.watermark;
+  }
+  j["seconds"] = Rounded(t.seconds);
+  j["rows_per_second"] = Rounded(t.rows_per_second());
+  j["peak_rss_mb"] = Rounded(t.peak_rss_mb);
+  j["retries"] = t.retries;
+  if (!t.started_at.empty()) j["started_at"] = t.started_at;
+  if (!t.target_variant.empty()) j["target_variant"] = t.target_variant;
+  if (t.fingerprint) j["fingerprint"] = *t.fingerprint;
+  if (!t.skip_reason.empty()) j["skip_reason"] = t.skip_reason;
+  if (t.status == TableStatus::kFailed) j["error"] = t.error;
+  if (t.phases) {
+    j["phases"] = ToJson(PhaseTimes{Rounded(t.phases->read), Rounded(t.phases->process),
+                                    Rounded(t.phases->write), Rounded(t.phases->total)});
+  }
+  return j;
 }
 
 }  // namespace
 
+nlohmann::ordered_json ToJson(const PhaseTimes& p) {
+  return {{"read", p.read}, {"process", p.process}, {"write", p.write}, {"total", p.total}};
+}
+
+std::string DumpJson(const nlohmann::ordered_json& j) {
+  // Bytes that are not UTF-8 (a server message, a binary key) become U+FFFD: the report stays
+  // valid JSON whatever the error text holds.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string ToJson(const RunReport& report) {
-  std::string out = "{";
-  out += fmt::format("\"job\":{},\"run_id\":{},\"started_at\":{},\"finished_at\":{},\"status\":{},",
-                     Quote(report.job), Quote(report.run_id), Quote(report.started_at),
-                     Quote(report.finished_at), Quote(report.status()));
-  if (!report.error.empty()) out += "\"error\":" + Quote(report.error) + ",";
-  if (!report.shard.empty()) out += "\"shard\":" + Quote(report.shard) + ",";
-  out += "\"tables\":[";
-  bool first = true;
-  for (const auto& t : report.tables) {
-    if (!first) out += ",";
-    first = false;
-    out += "{";
-    out += fmt::format("\"name\":{},\"status\":{},\"strategy\":{},\"strategy_reason\":{},",
-                       Quote(t.name), Quote(ToString(t.status)), Quote(t.strategy),
-                       Quote(t.strategy_reason));
-    out += fmt::format(
-        "\"rows_read\":{},\"rows_written\":{},\"rows_rejected\":{},\"bytes\":{},\"queries\":{},"
-        "\"chunks\":{},\"batches\":{},\"avg_chunk_efficiency\":{},\"sparse_detections\":{},"
-        "\"queries_saved\":{},",
-        t.rows_read, t.rows_written, t.rows_rejected, t.bytes, t.queries, t.chunks, t.batches,
-        Number(t.avg_chunk_efficiency), t.sparse_detections, t.queries_saved);
-    out += fmt::format("\"watermark\":{},\"seconds\":{},\"rows_per_second\":{},\"peak_rss_mb\":{}",
-                       t.watermark ? *t.watermark : "null", Number(t.seconds),
-                       Number(t.rows_per_second()), Number(t.peak_rss_mb));
-    if (t.status == TableStatus::kFailed) out += fmt::format(",\"error\":{}", Quote(t.error));
-    if (!t.skip_reason.empty()) out += fmt::format(",\"skip_reason\":{}", Quote(t.skip_reason));
-    if (t.phases) {
-      out += fmt::format(",\"phases\":{{\"read\":{},\"process\":{},\"write\":{},\"total\":{}}}",
-                         Number(t.phases->read), Number(t.phases->process), Number(t.phases->write),
-                         Number(t.phases->total));
-    }
-    out += "}";
-  }
-  out += "]}\n";
-  return out;
+  Json j;
+  j["job"] = report.job;
+  j["run_id"] = report.run_id;
+  j["started_at"] = report.started_at;
+  j["finished_at"] = report.finished_at;
+  j["status"] = report.status();
+  if (!report.error.empty()) j["error"] = report.error;
+  if (!report.shard.empty()) j["shard"] = report.shard;
+  j["tables"] = Json::array();
+  for (const auto& t : report.tables)
+    j["tables"].push_back(TableJson(t));
+  return DumpJson(j) + "\n";
 }
 
 std::string ToSummary(const RunReport& report) {
@@ -124,9 +147,10 @@ std::string ToSummary(const RunReport& report) {
   out += fmt::format("{:<24} {:<16} {:<10} {:>12} {:>9} {:>12}  {}\n", "table", "status",
                      "strategy", "rows", "seconds", "rows/s", "why");
   for (const auto& t : report.tables) {
-    out += fmt::format("{:<24} {:<16} {:<10} {:>12} {:>9.2f} {:>12.0f}  {}\n", t.name,
-                       ToString(t.status), t.strategy, t.rows_written, t.seconds,
-                       t.rows_per_second(), t.strategy_reason);
+    out +=
+        fmt::format("{:<24} {:<16} {:<10} {:>12} {:>9.2f} {:>12.0f}  {}\n", t.name,
+                    ToString(t.status), t.strategy, t.rows_written, t.seconds, t.rows_per_second(),
+                    t.skip_reason.empty() ? t.strategy_reason : t.skip_reason);
     if (t.rows_rejected > 0) {
       out += fmt::format("{:<24} {} bad rows rejected\n", "", t.rows_rejected);
     }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace etl::report {
 
 // kCancelled: a signal stopped the run while the table loaded (rolled back, target unchanged).
@@ -26,7 +28,8 @@ struct PhaseTimes {  // seconds, when benchmarking
 struct TableReport {
   std::string name;
   TableStatus status = TableStatus::kSkipped;
-  std::string strategy;  // standard | streaming | copy_csv | parallel
+  std::string started_at;  // ISO 8601 UTC: when the table's load began (history rows)
+  std::string strategy;    // standard | streaming | copy_csv | parallel
   std::string strategy_reason;
   std::string chunking;  // range | keyset | none, with why (summary only)
   std::int64_t rows_read = 0;
@@ -44,10 +47,15 @@ struct TableReport {
   double peak_rss_mb = 0;
   std::string error;  // when failed
   std::optional<PhaseTimes> phases;
-  // Why a skipped table was skipped, in words (e.g. who holds the lock on its target).
+  std::int64_t retries = 0;  // parts or statements retried after a lost connection
+  // skip_unchanged: the source fingerprint taken before the load (compared with the last load's).
+  std::optional<std::string> fingerprint;
+  // Why a skipped table was skipped, in words (source unchanged, who holds the lock on its
+  // target).
   std::string skip_reason;
   // Skipped because another runner held the lock on its target: the run exits 75.
   bool skipped_for_lock = false;
+  std::string target_variant;  // how the target was written: create | swap | merge | upsert
 
   double rows_per_second() const { return seconds > 0 ? rows_written / seconds : 0; }
 };
@@ -77,6 +85,10 @@ std::string NewRunId();
 double PeakRssMb();  // of this process so far
 
 std::string ToJson(const RunReport& report);
+// {"read":…, "process":…, "write":…, "total":…} (report fields and `etl report`'s JSON).
+nlohmann::ordered_json ToJson(const PhaseTimes& phases);
+// Compact JSON text of `j`; bytes that are not UTF-8 become U+FFFD (never throws on them).
+std::string DumpJson(const nlohmann::ordered_json& j);
 std::string ToSummary(const RunReport& report);
 // Writes ToJson(report) to `path` (atomically: temp file + rename). Returns "" or an error.
 std::string WriteJsonFile(const RunReport& report, const std::string& path);

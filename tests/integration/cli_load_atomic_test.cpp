@@ -228,7 +228,7 @@ TEST_CASE("load atomic: a full reload that fails near the end keeps the previous
     // No staging table is left behind by the failed parallel run.
     CHECK(Trim(Psql("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE "
                     "schemaname = '" +
-                    schema + "'")) == "etl_state,t");
+                    schema + "'")) == "etl_runs,etl_state,t");
   }
 }
 
@@ -325,7 +325,7 @@ void KilledRunLeavesPreviousCopy(const std::string& strategy) {
   CHECK(PgDigest(schema, "t") == MySqlDigest(db, "t"));
   CHECK(Trim(Psql("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE "
                   "schemaname = '" +
-                  schema + "'")) == "etl_state,t");
+                  schema + "'")) == "etl_runs,etl_state,t");
 }
 
 }  // namespace

@@ -171,14 +171,15 @@ int SourceIdentities() {
 int TargetIndexes() {  // not backing a primary key
   return Count(
       "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n "
-      "ON n.oid = c.relnamespace WHERE n.nspname = 'schema_copy' AND c.relname <> 'etl_state' "
+      "ON n.oid = c.relnamespace WHERE n.nspname = 'schema_copy' AND c.relname NOT IN "
+      "('etl_state', 'etl_runs') "
       "AND NOT i.indisprimary");
 }
 int TargetPrimaryKeys() {
   return Count(
       "SELECT count(*) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE "
-      "n.nspname = 'schema_copy' AND k.contype = 'p' AND k.conrelid <> "
-      "'schema_copy.etl_state'::regclass");
+      "n.nspname = 'schema_copy' AND k.contype = 'p' AND k.conrelid NOT IN ("
+      "'schema_copy.etl_state'::regclass, 'schema_copy.etl_runs'::regclass)");
 }
 int TargetForeignKeys(bool validated_only = true) {
   return Count(std::string("SELECT count(*) FROM pg_constraint k JOIN pg_namespace n ON n.oid = "
@@ -188,13 +189,14 @@ int TargetForeignKeys(bool validated_only = true) {
 int TargetDefaults() {
   return Count(
       "SELECT count(*) FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid JOIN pg_namespace n "
-      "ON n.oid = c.relnamespace WHERE n.nspname = 'schema_copy' AND c.relname <> 'etl_state'");
+      "ON n.oid = c.relnamespace WHERE n.nspname = 'schema_copy' AND c.relname NOT IN "
+      "('etl_state', 'etl_runs')");
 }
 int TargetComments() {
   return Count(
       "SELECT count(*) FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = "
       "'pg_class'::regclass JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
-      "'schema_copy'");
+      "'schema_copy' AND c.relname NOT IN ('etl_state', 'etl_runs')");
 }
 int TargetIdentities() {
   return Count(
