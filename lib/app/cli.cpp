@@ -65,10 +65,12 @@ int Main(int argc, char** argv) {
   ValidateOptions validate;
   PlanOptions plan;
   RunOptions run;
+  VerifyOptions verify;
   AddGlobalOptions(app, global);
   SetupValidate(app, validate);
   SetupPlan(app, plan);
   SetupRun(app, run);
+  SetupVerify(app, verify);
 
   try {
     app.parse(argc, argv);
@@ -83,7 +85,7 @@ int Main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
       const std::string word = argv[1];
       std::string hint;
-      for (const char* name : {"validate", "plan", "run"}) {
+      for (const char* name : {"validate", "plan", "run", "verify"}) {
         if (config::EditDistance(word, name) <= 2)
           hint = std::string(" (did you mean '") + name + "'?)";
       }
@@ -103,6 +105,7 @@ int Main(int argc, char** argv) {
   try {
     if (app.got_subcommand("validate")) return RunValidate(validate, global);
     if (app.got_subcommand("plan")) return RunPlan(plan, global);
+    if (app.got_subcommand("verify")) return RunVerify(verify, global);
     if (app.got_subcommand("run")) {
       const auto strategy =
           run.strategy.empty() ? std::nullopt : config::ParseStrategy(run.strategy);

@@ -6,6 +6,10 @@
 
 #include "app/options.h"
 
+namespace CLI {
+class App;
+}
+
 namespace etl::app {
 
 // Offline: parse and check the spec; never connects. Problems on stderr as
@@ -19,5 +23,11 @@ int RunPlan(const PlanOptions& options, const GlobalOptions& global);
 // `strategy` is --strategy, already checked against the strategy names.
 int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
            const GlobalOptions& global);
+
+// Read-only: compares source and target of each selected table (docs/cli.md `etl verify`).
+// 0 when every table is equal, 1 when one differs or cannot be compared, 2 for usage errors.
+int RunVerify(const VerifyOptions& options, const GlobalOptions& global);
+// Adds the `verify` subcommand and its options to `app`.
+void SetupVerify(CLI::App& app, VerifyOptions& options);
 
 }  // namespace etl::app

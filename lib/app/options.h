@@ -37,4 +37,11 @@ struct RunOptions {
   std::string progress = "auto";  // auto|always|never
 };
 
+struct VerifyOptions {
+  std::string job_path;
+  std::vector<std::string> tables;  // --table, repeatable; empty = all
+  bool full_scan = false;           // --full-scan: every table row by row
+  std::size_t max_keys = 20;        // --max-keys: keys listed per kind of difference
+};
+
 }  // namespace etl::app
