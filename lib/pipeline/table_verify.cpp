@@ -234,9 +234,7 @@ class TableVerifier {
 
   void CompareKeyless(source::SourceTableChecksum& source, sink::TargetTableChecksum& target,
                       const std::string& client_columns) {
-    result_.notes.push_back(
-        "no key: compared by row count and one whole-table checksum; rows that differ cannot "
-        "be named");
+    result_.notes.push_back("without a key, rows that differ cannot be named");
     if (client_columns.empty() && !options_.full_scan) {
       result_.method = "no key: one whole-table checksum on each server";
       const auto [s, t] = Checksums(source, target, {types::KeyRange{}});
@@ -302,7 +300,15 @@ class TableVerifier {
           case plan::RangeVerdict::kEqual:
             break;
           case plan::RangeVerdict::kSplit: {
-            auto parts = plan::SplitRange(level[i], span, options_.ranges.split_parts);
+            std::vector<types::KeyRange> parts;
+            if (plan::SplitByRows(s, options_.ranges)) {
+              parts = plan::SplitAt(level[i],
+                                    source.SplitPoints(level[i], options_.ranges.split_parts));
+              ++result_.queries;
+            }
+            if (parts.size() < 2) {
+              parts = plan::SplitRange(level[i], span, options_.ranges.split_parts);
+            }
             next.insert(next.end(), parts.begin(), parts.end());
             ++narrowed;
             break;

@@ -41,6 +41,26 @@ std::vector<types::KeyRange> SplitRange(const types::KeyRange& range, const KeyB
   return out;
 }
 
+std::vector<types::KeyRange> SplitAt(const types::KeyRange& range,
+                                     const std::vector<std::int64_t>& points) {
+  std::vector<types::KeyRange> out;
+  types::KeyRange current{range.lo, std::nullopt};
+  for (std::int64_t p : points) {
+    if (current.lo && p <= *current.lo) continue;
+    if (range.hi && p >= *range.hi) break;
+    current.hi = p;
+    out.push_back(current);
+    current.lo = p;
+  }
+  current.hi = range.hi;
+  out.push_back(current);
+  return out;
+}
+
+bool SplitByRows(const types::RangeChecksum& source, const RangeSettings& settings) {
+  return source.rows >= 2 * static_cast<std::int64_t>(std::max(settings.split_parts, 2));
+}
+
 std::vector<types::KeyRange> InitialRanges(const KeyBounds& span, std::int64_t rows,
                                            const RangeSettings& settings) {
   if (!span) return {types::KeyRange{}};

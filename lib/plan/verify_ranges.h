@@ -6,10 +6,11 @@
 // last open above, so a key outside the measured span is still in some range. Both servers
 // checksum every range. A range whose count and checksum agree is equal. One that differs is
 // compared row by row when neither side has more than `leaf_rows` rows in it (or it is one key
-// wide), else it is split into `split_parts` ranges of equal width and those are checksummed
-// in turn. So one changed row in a 2M-row table costs the first pass, a few small checksums,
-// and one row comparison of at most `leaf_rows` rows; the work grows with the differences,
-// not with the table. Pure functions.
+// wide), else it is split into `split_parts` ranges -- of equal source row counts when the
+// source has rows there (split points from the key's index, so a skewed or sparse key narrows
+// as fast as a dense one), else of equal width -- and those are checksummed in turn. So one changed
+// row in a 2M-row table costs the first pass, a few small checksums, and one row comparison of at
+// most `leaf_rows` rows; the work grows with the differences, not with the table. Pure functions.
 
 #include <cstdint>
 #include <optional>
@@ -44,6 +45,14 @@ enum class RangeVerdict : unsigned char { kEqual, kSplit, kCompareRows };
 RangeVerdict Judge(const types::KeyRange& range, const KeyBounds& span,
                    const types::RangeChecksum& source, const types::RangeChecksum& target,
                    const RangeSettings& settings);
+
+// `range` cut at `points` (ascending keys inside it; others are ignored), its unbounded ends kept.
+std::vector<types::KeyRange> SplitAt(const types::KeyRange& range,
+                                     const std::vector<std::int64_t>& points);
+
+// Whether a differing range is better cut by the source's row counts (SplitAt with its split
+// points) than by width: when the source holds enough rows in it to cut.
+bool SplitByRows(const types::RangeChecksum& source, const RangeSettings& settings);
 
 // `range` cut into up to `parts` ranges of equal width (fewer when it is narrower), with its
 // unbounded ends kept unbounded; a range that cannot be cut comes back alone.

@@ -97,7 +97,8 @@ std::string FormatVerifyResult(const TableVerifyResult& r) {
                : "\n  the row counts agree but the checksums differ: some rows hold other values";
   }
   if (r.differing_ranges > 0) {
-    out += fmt::format("\n  {} differ:", Plural(r.differing_ranges, "key range", "key ranges"));
+    out += fmt::format("\n  {}:",
+                       Plural(r.differing_ranges, "key range differs", "key ranges differ"));
     for (const auto& range : r.ranges) {
       std::vector<std::string> parts;
       if (range.changed) parts.push_back(fmt::format("{} changed", range.changed));

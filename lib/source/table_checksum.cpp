@@ -9,6 +9,7 @@
 #include "source/mysql_error.h"
 #include "source/mysql_quote.h"
 #include "source/select_builder.h"
+#include "source/table_stats.h"
 #include "types/canonical_value.h"
 
 namespace etl::source {
@@ -139,7 +140,8 @@ void SourceTableChecksum::EndSnapshot() noexcept {
   }
 }
 
-std::string SourceTableChecksum::Where(const types::KeyRange& range, bool below_watermark) const {
+std::string SourceTableChecksum::Predicates(const types::KeyRange& range,
+                                            bool below_watermark) const {
   std::vector<std::string> predicates;
   if (table_.where && table_.where->find_first_not_of(" \t\r\n") != std::string::npos) {
     // A newline before the closing parenthesis, so a trailing `-- comment` cannot swallow it.
@@ -158,8 +160,21 @@ std::string SourceTableChecksum::Where(const types::KeyRange& range, bool below_
   }
   std::string sql;
   for (const auto& p : predicates)
-    sql += (sql.empty() ? " WHERE " : " AND ") + p;
+    sql += (sql.empty() ? "" : " AND ") + p;
   return sql;
+}
+
+std::string SourceTableChecksum::Where(const types::KeyRange& range, bool below_watermark) const {
+  const std::string p = Predicates(range, below_watermark);
+  return p.empty() ? p : " WHERE " + p;
+}
+
+std::vector<std::int64_t> SourceTableChecksum::SplitPoints(const types::KeyRange& range,
+                                                           int parts) {
+  if (table_.key.size() != 1) throw std::invalid_argument(context_ + ": no single key");
+  const std::string p = Predicates(range, /*below_watermark=*/false);
+  return KeySplitPoints(conn_, table_.database, table_.table, table_.columns[table_.key[0]].name,
+                        p.empty() ? std::nullopt : std::optional(p), parts);
 }
 
 std::string SourceTableChecksum::ChecksumSql(const types::KeyRange& range) const {

@@ -80,6 +80,10 @@ class SourceTableChecksum {
   std::optional<std::pair<std::int64_t, std::int64_t>> KeyBounds();
 
   types::RangeChecksum Checksum(const types::KeyRange& range);
+  // Keys that cut the source rows of `range` into `parts` parts of equal row counts (ascending;
+  // fewer when it holds fewer rows), read from the key's index (source::KeySplitPoints), so a
+  // skewed key is narrowed by rows, not by width. REQUIRES: a single integer key.
+  std::vector<std::int64_t> SplitPoints(const types::KeyRange& range, int parts);
   // REQUIRES for a bounded range: a single integer key.
   RowReader OpenRows(const types::KeyRange& range);
 
@@ -90,6 +94,7 @@ class SourceTableChecksum {
   std::string RowsSql(const types::KeyRange& range) const;
 
  private:
+  std::string Predicates(const types::KeyRange& range, bool below_watermark) const;
   std::string Where(const types::KeyRange& range, bool below_watermark) const;
 
   MySqlConnection& conn_;
