@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/job_loading.h"
+#include "app/read_only_connections.h"
 #include "config/job_loader.h"
 #include "pipeline/table_planner.h"
 #include "sink/pg_connection.h"
@@ -19,22 +20,10 @@ int RunPlan(const PlanOptions& options, const GlobalOptions&) {
   auto tables = SelectTables(*spec, options.tables);
   if (!tables) return kExitUsage;
 
-  const auto env = config::ProcessEnvironment();
-  std::optional<source::MySqlConnection> mysql;
-  std::optional<sink::PgConnection> pg;
-  try {
-    mysql.emplace(source::Connect(spec->source, env));
-    mysql->SetReadOnly();
-  } catch (const std::exception& e) {
-    spdlog::error("cannot connect to the source: {}", e.what());
-    return kExitFailed;
-  }
-  try {
-    pg.emplace(sink::Connect(spec->target, env, /*apply_session=*/true));
-  } catch (const std::exception& e) {
-    spdlog::error("cannot connect to the target: {}", e.what());
-    return kExitFailed;
-  }
+  auto servers = ConnectReadOnly(*spec, config::ProcessEnvironment());
+  if (!servers) return kExitFailed;
+  auto& mysql = servers->mysql;
+  auto& pg = servers->pg;
 
   bool ok = true;
   std::printf("plan for %s (%zu table%s)\n", spec->path.c_str(), tables->size(),

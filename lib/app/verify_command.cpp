@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/job_loading.h"
+#include "app/read_only_connections.h"
 #include "config/job_loader.h"
 #include "pipeline/table_verify.h"
 #include "sink/pg_connection.h"
@@ -41,21 +42,8 @@ int RunVerify(const VerifyOptions& options, const GlobalOptions&) {
   if (!tables) return kExitUsage;
 
   const auto env = config::ProcessEnvironment();
-  std::optional<source::MySqlConnection> mysql;
-  std::optional<sink::PgConnection> pg;
-  try {
-    mysql.emplace(source::Connect(spec->source, env));
-    mysql->SetReadOnly();
-  } catch (const std::exception& e) {
-    spdlog::error("cannot connect to the source: {}", e.what());
-    return kExitFailed;
-  }
-  try {
-    pg.emplace(sink::Connect(spec->target, env, /*apply_session=*/true));
-  } catch (const std::exception& e) {
-    spdlog::error("cannot connect to the target: {}", e.what());
-    return kExitFailed;
-  }
+  auto servers = ConnectReadOnly(*spec, env);
+  if (!servers) return kExitFailed;
 
   pipeline::VerifySettings settings;
   settings.full_scan = options.full_scan;
@@ -65,7 +53,8 @@ int RunVerify(const VerifyOptions& options, const GlobalOptions&) {
   std::fflush(stdout);
   int equal = 0, different = 0, failed = 0;
   for (const config::TableSpec* table : *tables) {
-    const auto result = pipeline::VerifyTable(*spec, *table, *mysql, *pg, env, settings);
+    const auto result =
+        pipeline::VerifyTable(*spec, *table, *servers->mysql, *servers->pg, env, settings);
     std::printf("%s\n", plan::FormatVerifyResult(result).c_str());
     std::fflush(stdout);
     switch (result.status) {
@@ -78,12 +67,8 @@ int RunVerify(const VerifyOptions& options, const GlobalOptions&) {
       case plan::VerifyStatus::kFailed:
         ++failed;
         // A broken connection stays broken: reconnect so the next table gets its chance.
-        try {
-          mysql.emplace(source::Connect(spec->source, env));
-          mysql->SetReadOnly();
-          pg.emplace(sink::Connect(spec->target, env, /*apply_session=*/true));
-        } catch (const std::exception& e) {
-          spdlog::error("cannot reconnect: {}", e.what());
+        servers = ConnectReadOnly(*spec, env);
+        if (!servers) {
           std::printf("verify: %d equal, %d different, %d failed (stopped: cannot reconnect)\n",
                       equal, different, failed);
           return kExitFailed;

@@ -30,17 +30,24 @@ std::string OrderTerm(const std::string& table, const types::TargetColumn& c) {
   }
 }
 
-std::string HashField(const std::string& expr) {
-  return "COALESCE(octet_length(" + expr + ")::text || ':' || " + expr + ", 'N')";
+// The source's encoding (source/table_checksum.cpp): N for NULL, "<characters>:<text>" for
+// free text, else the text; fields joined by '|'.
+std::string HashField(const types::TargetColumn& column) {
+  std::string expr = CanonicalExpression(column);
+  if (column.kind == ValueKind::kBytea || column.kind == ValueKind::kGeometry) {
+    expr = "upper(" + expr + ")";  // MySQL's HEX() is upper case
+  }
+  if (types::HashWithLength(column)) {
+    return "COALESCE(length(" + expr + ")::text || ':' || " + expr + ", 'N')";
+  }
+  return "COALESCE(" + expr + ", 'N')";
 }
 
 std::string RowHash(const std::vector<types::TargetColumn>& columns) {
-  std::string sql = "md5(";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i) sql += " || ";
-    sql += HashField(CanonicalExpression(columns[i]));
-  }
-  return sql + ")";
+  std::string sql = "md5(concat_ws('|'";
+  for (const auto& c : columns)
+    sql += ", " + HashField(c);
+  return sql + "))";
 }
 
 std::int64_t ParseInt(std::string_view v, const std::string& what) {
@@ -151,7 +158,9 @@ std::optional<std::pair<std::int64_t, std::int64_t>> TargetTableChecksum::KeyBou
 }
 
 types::RangeChecksum TargetTableChecksum::Checksum(const types::KeyRange& range) {
-  PgResult r = conn_.Query(ChecksumSql(range));
+  const std::string sql = ChecksumSql(range);
+  spdlog::trace("{}: {}", context_, sql);
+  PgResult r = conn_.Query(sql);
   types::RangeChecksum out;
   if (r.rows() != 1) return out;
   out.rows = ParseInt(r.Value(0, 0), context_ + ": count(*)");

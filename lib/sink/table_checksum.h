@@ -13,11 +13,12 @@
 // Columns without an SQL canonical form (json, float, double, column_types overrides) are
 // selected as c::text and compared in the client.
 //
-// Checksums are computed exactly as the source's (MD5 over "<bytes>:<text>"/"N" fields, COUNT
-// and the sum of the first 60 bits), so equal rows give equal numbers on both servers. Rows are
-// streamed as they are (types::TargetText canonicalises them in the client) with COPY
-// (sink/copy_reader.h) in key order, text-like key columns ordered COLLATE "C" (bytewise, as
-// the source orders them), NULLs first (as MySQL sorts them).
+// Checksums are computed exactly as the source's (MD5 over the fields joined by '|', "N" for
+// NULL, "<characters>:<text>" for free text; COUNT and the sum of the first 60 bits), so equal rows
+// give equal numbers on both servers. Rows are streamed as they are (types::TargetText
+// canonicalises them in the client) with COPY (sink/copy_reader.h) in key order, text-like key
+// columns ordered COLLATE "C" (bytewise, as the source orders them), NULLs first (as MySQL sorts
+// them).
 //
 // Session: BeginSnapshot applies the settings above, checks that the database's encoding is
 // UTF8 (the hashes are over UTF-8 bytes) and starts a REPEATABLE READ, READ ONLY transaction:

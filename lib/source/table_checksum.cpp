@@ -25,15 +25,28 @@ bool IsZerofill(const types::TargetColumn& c) {
 }
 
 // NULL for MySQL's zero dates ('0000-00-00', '2024-00-10'), which the load turns into NULL.
+// One product instead of three comparisons: the parts are small, so it cannot overflow.
 std::string UnlessZeroDate(const std::string& col, const std::string& expr) {
-  return "CASE WHEN YEAR(" + col + ") = 0 OR MONTH(" + col + ") = 0 OR DAYOFMONTH(" + col +
+  return "CASE WHEN DAYOFMONTH(" + col + ") * MONTH(" + col + ") * YEAR(" + col +
          ") = 0 THEN NULL ELSE " + expr + " END";
 }
 
-// '...ss.ffffff' with the fraction's trailing zeros (and a bare '.') removed: PostgreSQL's
-// text for timestamps and intervals. The format always has a fraction, so only it is trimmed.
-std::string TrimFraction(const std::string& formatted) {
-  return "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + formatted + "))";
+// A TIMESTAMP holds no partial zero dates, only the zero value itself, which prints as zeros
+// with p fractional digits.
+std::string UnlessZeroTimestamp(const types::TargetColumn& c, const std::string& printed) {
+  const std::int64_t p = c.source.datetime_precision.value_or(0);
+  std::string zero = "0000-00-00 00:00:00";
+  if (p > 0) zero += "." + std::string(static_cast<std::size_t>(p), '0');
+  return "NULLIF(" + printed + ", '" + zero + "')";
+}
+
+// MySQL prints datetime(p), timestamp(p) and time(p) with exactly p fractional digits; PostgreSQL
+// prints the fraction without trailing zeros (and no '.' when it is zero). With p > 0 the
+// fraction's trailing zeros and a bare '.' are trimmed (the '.' stops the trim, so the seconds'
+// own digits are safe); with p = 0 there is no fraction to trim.
+std::string WithFraction(const types::TargetColumn& c, const std::string& printed) {
+  if (c.source.datetime_precision.value_or(0) == 0) return printed;
+  return "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + printed + "))";
 }
 
 bool TextLike(ValueKind kind) {
@@ -49,17 +62,22 @@ std::string OrderTerm(const types::TargetColumn& c) {
   return col;
 }
 
-// One field of the hashed row text: "<bytes>:<text>", or N for NULL.
-std::string HashField(const std::string& expr) {
-  return "IFNULL(CONCAT(LENGTH(" + expr + "), ':', " + expr + "), 'N')";
+// One field of the hashed row text: N for NULL, else the text ("<characters>:<text>" for free
+// text, see types::HashWithLength; CHAR_LENGTH counts characters whatever the column's
+// character set, as PostgreSQL's length() does).
+std::string HashField(const types::TargetColumn& column, bool utf8) {
+  const std::string expr = CanonicalExpression(column, utf8);
+  if (types::HashWithLength(column)) {
+    return "IFNULL(CONCAT(CHAR_LENGTH(" + QuoteIdent(column.name) + "), ':', " + expr + "), 'N')";
+  }
+  return "IFNULL(" + expr + ", 'N')";
 }
 
-std::string RowHash(const std::vector<types::TargetColumn>& columns) {
-  std::string sql = "MD5(CONCAT(";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i) sql += ", ";
-    sql += HashField(CanonicalExpression(columns[i]));
-  }
+std::string RowHash(const std::vector<types::TargetColumn>& columns,
+                    const std::vector<bool>& utf8) {
+  std::string sql = "MD5(CONCAT_WS('|'";
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    sql += ", " + HashField(columns[i], i < utf8.size() && utf8[i]);
   return sql + "))";
 }
 
@@ -75,14 +93,16 @@ std::int64_t ParseInt(const std::optional<std::string>& v, const std::string& wh
 
 }  // namespace
 
-std::string CanonicalExpression(const types::TargetColumn& c) {
+std::string CanonicalExpression(const types::TargetColumn& c, bool utf8) {
   const std::string col = QuoteIdent(c.name);
   if (!types::HasSqlCanonical(c)) return col;
   switch (c.kind) {
     case ValueKind::kText:
     case ValueKind::kEnumText:
     case ValueKind::kSetArray:
-      return "CONVERT(" + col + " USING utf8mb4)";
+      // MD5 hashes the bytes of the text's own character set: anything but UTF-8 is converted
+      // (a conversion that is not needed costs as much as the hash of the field).
+      return utf8 ? col : "CONVERT(" + col + " USING utf8mb4)";
     case ValueKind::kBoolFromInt:
     case ValueKind::kBoolFromBit:
       return "CASE WHEN " + col + " <> 0 THEN 'true' WHEN " + col + " = 0 THEN 'false' END";
@@ -96,17 +116,16 @@ std::string CanonicalExpression(const types::TargetColumn& c) {
     case ValueKind::kDate:
       return UnlessZeroDate(col, "CAST(" + col + " AS CHAR)");
     case ValueKind::kTimestamp:
-      return UnlessZeroDate(col, TrimFraction("DATE_FORMAT(" + col + ", '%Y-%m-%d %H:%i:%s.%f')"));
+      return UnlessZeroDate(col, WithFraction(c, "CAST(" + col + " AS CHAR)"));
     case ValueKind::kTimestampTz:
-      return UnlessZeroDate(
-          col, "CONCAT(" + TrimFraction("DATE_FORMAT(" + col + ", '%Y-%m-%d %H:%i:%s.%f')") +
-                   ", '+00')");
+      return "CONCAT(" + WithFraction(c, UnlessZeroTimestamp(c, "CAST(" + col + " AS CHAR)")) +
+             ", '+00')";
     case ValueKind::kInterval:
-      return TrimFraction("TIME_FORMAT(" + col + ", '%H:%i:%s.%f')");
+      return WithFraction(c, "CAST(" + col + " AS CHAR)");
     case ValueKind::kBytea:
-      return "LOWER(HEX(" + col + "))";
+      return "HEX(" + col + ")";  // upper case; the sink prints upper(encode(...)) to match
     case ValueKind::kGeometry:
-      return "LOWER(HEX(SUBSTRING(" + col + ", 5)))";
+      return "HEX(SUBSTRING(" + col + ", 5))";
     case ValueKind::kBitVarying: {
       const std::int64_t bits = c.source.numeric_precision.value_or(1);
       return "LPAD(BIN(" + col + "), " + std::to_string(bits) + ", '0')";
@@ -130,6 +149,19 @@ SourceTableChecksum::SourceTableChecksum(MySqlConnection& conn, ChecksumTable ta
 void SourceTableChecksum::BeginSnapshot() {
   conn_.SetReadOnly();
   conn_.Exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+  // Which text columns already hold UTF-8 (utf8mb4, or utf8mb3, whose bytes are the same).
+  const auto rows = conn_.Query(
+      "SELECT COLUMN_NAME, CHARACTER_SET_NAME FROM information_schema.COLUMNS WHERE "
+      "TABLE_SCHEMA = " +
+      QuoteString(table_.database) + " AND TABLE_NAME = " + QuoteString(table_.table));
+  utf8_.assign(table_.columns.size(), false);
+  for (const auto& row : rows) {
+    if (row.size() < 2 || !row[0] || !row[1]) continue;
+    const bool utf8 = *row[1] == "utf8mb4" || *row[1] == "utf8mb3" || *row[1] == "utf8";
+    for (std::size_t i = 0; i < table_.columns.size(); ++i) {
+      if (table_.columns[i].name == *row[0]) utf8_[i] = utf8;
+    }
+  }
 }
 
 void SourceTableChecksum::EndSnapshot() noexcept {
@@ -178,7 +210,7 @@ std::vector<std::int64_t> SourceTableChecksum::SplitPoints(const types::KeyRange
 }
 
 std::string SourceTableChecksum::ChecksumSql(const types::KeyRange& range) const {
-  return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(" + RowHash(table_.columns) +
+  return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(" + RowHash(table_.columns, utf8_) +
          ", 1, 15), 16, 10) AS UNSIGNED)), 0) FROM " +
          QuoteQualified(table_.database, table_.table) + Where(range, /*below_watermark=*/true);
 }
@@ -219,7 +251,9 @@ std::optional<std::pair<std::int64_t, std::int64_t>> SourceTableChecksum::KeyBou
 }
 
 types::RangeChecksum SourceTableChecksum::Checksum(const types::KeyRange& range) {
-  const auto rows = conn_.Query(ChecksumSql(range));
+  const std::string sql = ChecksumSql(range);
+  spdlog::trace("{}: {}", context_, sql);
+  const auto rows = conn_.Query(sql);
   types::RangeChecksum out;
   if (rows.empty()) return out;
   out.rows = ParseInt(rows[0][0], context_ + ": COUNT(*)");

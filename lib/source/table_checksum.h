@@ -5,7 +5,8 @@
 // Canonical text. Each compared column is printed by an SQL expression (CanonicalExpression)
 // in the text its PostgreSQL counterpart prints for the value the load made of it (the sink's
 // expression prints the same text from the target), so equal values give equal bytes:
-//   text, varchar, enum, set    CONVERT(c USING utf8mb4)         (set 'a,b' vs array_to_string)
+//   text, varchar, enum, set    the text in UTF-8 (CONVERT(... USING utf8mb4) unless the column
+//                               is UTF-8 already); set 'a,b' (PostgreSQL: array_to_string)
 //   tinyint(1), bit(1)          'true' / 'false'
 //   integers, decimal, year     the digits (ZEROFILL padding removed by c + 0)
 //   date                        'YYYY-MM-DD'; zero dates NULL (as loaded)
@@ -18,8 +19,9 @@
 // Columns without such a form (json, float, double, column_types overrides: see
 // types::HasSqlCanonical) are selected as they are and compared in the client.
 //
-// Checksums. A row's hash is MD5 over its canonical fields, each written as
-// "<byte length>:<text>" or "N" for NULL (so no two rows' field lists give the same bytes); a
+// Checksums. A row's hash is MD5 over its canonical fields joined by '|', NULL written "N" and
+// free text (text, enum, set) as "<characters>:<text>" (so no two rows' fields give the same
+// bytes; types::HashWithLength); a
 // range's checksum is COUNT(*) and the exact SUM of the first 60 bits of the row hashes (an
 // order-independent sum: duplicate rows of a keyless table do not cancel out). The sink
 // computes the same numbers.
@@ -64,7 +66,8 @@ struct ChecksumTable {
 
 // The MySQL expression printing `column`'s canonical text (see above), or the quoted column
 // itself when it has no SQL canonical form.
-std::string CanonicalExpression(const types::TargetColumn& column);
+// `utf8`: the column's character set is utf8mb4/utf8mb3, so text needs no conversion.
+std::string CanonicalExpression(const types::TargetColumn& column, bool utf8 = false);
 
 class SourceTableChecksum {
  public:
@@ -100,6 +103,7 @@ class SourceTableChecksum {
   MySqlConnection& conn_;
   ChecksumTable table_;
   std::string context_;
+  std::vector<bool> utf8_;  // per column: its text is UTF-8 already (read by BeginSnapshot)
 };
 
 }  // namespace etl::source

@@ -323,6 +323,11 @@ bool HasSqlCanonical(const TargetColumn& column) {
   return column.kind != ValueKind::kCast && ClientCanonicalFor(column) == ClientCanonical::kNone;
 }
 
+bool HashWithLength(const TargetColumn& column) {
+  return column.kind == ValueKind::kText || column.kind == ValueKind::kEnumText ||
+         column.kind == ValueKind::kSetArray;
+}
+
 bool CanonicalJsonNumber(std::string_view token, std::string& out) {
   // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, read the way numeric_in reads it: the
   // digits, the scale (digits after the point minus the exponent, at least 0) and the sign.

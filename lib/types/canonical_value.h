@@ -69,6 +69,13 @@ ClientCanonical ClientCanonicalFor(const TargetColumn& column);
 // float, double and column_types overrides): such columns can be checksummed server-side.
 bool HasSqlCanonical(const TargetColumn& column);
 
+// True when the column's canonical text can hold any character (text, enum, set): the row hash
+// writes such fields as "<characters>:<text>"; every other canonical text is made of digits,
+// letters,
+// '-', ':', '.', ' ' and '+', never '|' and never the NULL marker "N" on its own, so the fields
+// joined by '|' cannot be read two ways.
+bool HashWithLength(const TargetColumn& column);
+
 bool Equal(ClientCanonical kind, std::string_view a, std::string_view b);
 
 // The canonical text of `text` (appended to `out`, which is cleared first).

@@ -87,19 +87,20 @@ CREATE TABLE types_sql (
   bo tinyint(1), b1 bit(1), b10 bit(10), ti tinyint, iu int unsigned, zf int(6) unsigned zerofill,
   biu bigint unsigned, d decimal(30,10), c char(5), vc varchar(40), tx text,
   e enum('', 'a', 'b c'), st set('x', 'y', 'z w'), bn binary(4), bl blob,
-  dt date, dtm datetime(6), ts timestamp(6) NULL DEFAULT NULL, tm time(6), yr year, g geometry
+  dt date, dtm datetime(6), ts timestamp(6) NULL DEFAULT NULL, tm time(6), yr year, g geometry,
+  lat varchar(20) CHARACTER SET latin1
 ) ENGINE=InnoDB;
 SET SESSION sql_mode = '';
 SET time_zone = '+00:00';
 INSERT INTO types_sql VALUES (-5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 INSERT INTO types_sql VALUES (-4, 0, b'0', b'0', -128, 0, 0, 0, -99999999999999999999.9999999999,
   '', '', '', '', '', '', '', '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00',
-  '-838:59:59', 0, ST_GeomFromText('POINT(0 0)'));
+  '-838:59:59', 0, ST_GeomFromText('POINT(0 0)'), '');
 INSERT INTO types_sql VALUES (-3, 7, b'1', b'1111111111', 127, 4294967295, 42, 18446744073709551615,
   0.0000000001, 'é😀', 'it''s "q" \\ \t', 'multi\nline', 'b c', 'x,z w', x'00FF0000', x'000A00',
   '2024-02-00', '2024-02-29 12:34:56.000001', '2038-01-19 03:14:07.999999', '-00:00:01.500000',
-  2155, ST_GeomFromText('POINT(1.5 -2.25)'));
+  2155, ST_GeomFromText('POINT(1.5 -2.25)'), 'café | ü');
 INSERT INTO types_sql (id, bo, iu, d, vc, tx, e, st, bn, dt, dtm, ts, tm, yr)
   SELECT seq * 3, seq % 2, seq, seq / 7, CONCAT('row ', seq, ' ü'), REPEAT('y', seq % 50),
          ELT(1 + seq % 3, '', 'a', 'b c'), ELT(1 + seq % 4, '', 'x', 'x,y', 'z w'),
@@ -353,7 +354,8 @@ TEST_CASE("verify: a change in any column of any type is found, by checksums and
                                          {"ts", "ts + interval '1 second'"},
                                          {"tm", "tm + interval '1 second'"},
                                          {"yr", "yr + 1"},
-                                         {"g", "'\\x00'"}},
+                                         {"g", "'\\x00'"},
+                                         {"lat", "'ü'"}},
                                         3, 3);
   const auto in_all = ChangeEveryColumn("tverify_each.types_all",
                                         {{"bo", "true"},
@@ -382,7 +384,7 @@ TEST_CASE("verify: a change in any column of any type is found, by checksums and
     const CommandResult v = Verify(job, args);
     INFO(v.out << v.err);
     CHECK(v.exit_code == 1);
-    CHECK(Has(v.out, "changed (21): "));
+    CHECK(Has(v.out, "changed (22): "));
     CHECK(Has(v.out, "changed (18): "));
     for (const auto& e : in_sql)
       CHECK(Has(v.out, e));
