@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks `etl run` against the plain `mysql | psql COPY` pipe on the local throwaway servers.
 #
-#   scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed]
+#   scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed,verify]
 #                    [--out DIR]
 #                    [--build-dir DIR] [--no-build] [--regenerate]
 #
@@ -10,7 +10,8 @@
 #   --shapes LIST   comma-separated: mixed (throughput into a plain existing table),
 #                   existing-target (reloads of a target created beforehand with a grant, a
 #                   secondary index, a view and a referencing child table), sparse (incremental
-#                   range chunking over a sparse key), skewed (parallel split balance);
+#                   range chunking over a sparse key), skewed (parallel split balance), verify (etl verify on bench.mixed
+#                   against the pipe, and finding one changed value);
 #                   default: mixed
 #   --out DIR       where results go (default <repo>/bench-out; a timestamped run dir inside,
 #                   and bench-out/latest points at it)
@@ -50,7 +51,7 @@ die() {
 }
 usage_error() {
   echo "bench.sh: $*" >&2
-  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
+  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed,verify] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
   exit 2
 }
 say() { printf '%s\n' "$*"; }
@@ -69,7 +70,7 @@ while (($# > 0)); do
       shift
       ;;
     --shapes)
-      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,existing-target,sparse,skewed)"
+      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,existing-target,sparse,skewed,verify)"
       SHAPES=$2
       shift
       ;;
@@ -86,7 +87,7 @@ while (($# > 0)); do
     --no-build) DO_BUILD=0 ;;
     --regenerate) REGENERATE=1 ;;
     -h | --help)
-      sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) usage_error "unknown argument '$1'" ;;
@@ -94,7 +95,7 @@ while (($# > 0)); do
   shift
 done
 
-WANT_MIXED=0 WANT_EXISTING=0 WANT_SPARSE=0 WANT_SKEWED=0
+WANT_MIXED=0 WANT_EXISTING=0 WANT_SPARSE=0 WANT_SKEWED=0 WANT_VERIFY=0
 IFS=',' read -r -a shape_list <<<"$SHAPES"
 for s in "${shape_list[@]}"; do
   case "$s" in
@@ -102,7 +103,8 @@ for s in "${shape_list[@]}"; do
     existing-target) WANT_EXISTING=1 ;;
     sparse) WANT_SPARSE=1 ;;
     skewed) WANT_SKEWED=1 ;;
-    *) usage_error "unknown shape '$s' (mixed, existing-target, sparse, skewed)" ;;
+    verify) WANT_VERIFY=1 ;;
+    *) usage_error "unknown shape '$s' (mixed, existing-target, sparse, skewed, verify)" ;;
   esac
 done
 
@@ -839,12 +841,109 @@ bench_skewed() {
   say "written: $md"
 }
 
+# ------------------------------------------------------------------ verify
+
+# etl verify on bench.mixed: loaded once (copy_csv), then per round the pipe and `etl verify`
+# are timed in rotating order; then one value of the target is changed and verify must name it.
+TARGET_VERIFY_RATIO=1.50
+VERIFY_SCHEMA=bench_verify
+
+bench_verify() {
+  generate_mixed
+  step "verify: etl verify of bench.mixed ($ROWS rows) against the pipe, $ROUNDS rounds"
+  local md="$OUT/verify.md" tsv="$OUT/verify.tsv" d="$OUT/logs/verify-load"
+  mkdir -p "$d"
+  pg -c "DROP SCHEMA IF EXISTS $VERIFY_SCHEMA CASCADE" >/dev/null 2>&1
+  show "ETL_BENCH_SCHEMA=$VERIFY_SCHEMA $ETL run jobs/bench/mixed.yml --strategy copy_csv --progress never --log-level warn"
+  if ! ETL_BENCH_SCHEMA=$VERIFY_SCHEMA ETL_BENCH_DATABASE=$SOURCE_DB "$ETL" run jobs/bench/mixed.yml \
+    --strategy copy_csv --progress never --log-level warn >"$d/etl.out" 2>"$d/etl.err"; then
+    fail "verify: loading $VERIFY_SCHEMA.mixed failed: $(tail -n 3 "$d/etl.err" | tr '\n' ' ')"
+    return 0
+  fi
+  create_pipe_table
+  printf 'round\tposition\twhat\tseconds\tpeak_rss_mb\texit\n' >"$tsv"
+  local round pos what
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for pos in 1 2; do
+      what=pipe
+      (((round + pos) % 2 == 1)) && what=verify
+      if [[ $what == pipe ]]; then
+        # The same timed pipe as the mixed section, its row recorded here only (round numbers
+        # from 101, so its logs do not overwrite the mixed section's).
+        RESULTS="$OUT/logs/verify-pipe.tsv" run_mixed_load $((round + 100)) "$pos" pipe >/dev/null
+        local line
+        line=$(tail -n 1 "$OUT/logs/verify-pipe.tsv")
+        printf '%s\t%s\tpipe\t%s\t%s\t0\n' "$round" "$pos" "$(cut -f4 <<<"$line")" \
+          "$(cut -f5 <<<"$line")" >>"$tsv"
+        say "  round $round #$pos pipe      $(cut -f4 <<<"$line") s"
+      else
+        run_verify "$round" "$pos" equal "$tsv"
+      fi
+    done
+  done
+  # One changed value in the middle of the table: verify must exit 1 and name its key and column.
+  local id=$((ROWS / 2 + 7))
+  show "psql -c \"UPDATE $VERIFY_SCHEMA.mixed SET note = note || '!' WHERE id = $id\""
+  pg -c "UPDATE $VERIFY_SCHEMA.mixed SET note = note || '!' WHERE id = $id" >/dev/null
+  run_verify changed 1 changed "$tsv"
+  grep -q "changed (1): id=$id (note)" "$OUT/logs/verify-changed/etl.out" ||
+    fail "verify: the changed value (id=$id, note) was not reported: $(head -n 5 "$OUT/logs/verify-changed/etl.out" | tr '\n' ' ')"
+  pg -c "UPDATE $VERIFY_SCHEMA.mixed SET note = left(note, -1) WHERE id = $id" >/dev/null
+
+  local pipe_med verify_med changed_s ratio verdict
+  pipe_med=$(awk -F'\t' '$3 == "pipe" { print $4 }' "$tsv" | median)
+  verify_med=$(awk -F'\t' '$3 == "verify" { print $4 }' "$tsv" | median)
+  changed_s=$(awk -F'\t' '$3 == "verify-changed" { print $4 }' "$tsv")
+  ratio=$(awk -v a="$verify_med" -v b="$pipe_med" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+  verdict=$(awk -v v="$ratio" -v t="$TARGET_VERIFY_RATIO" 'BEGIN { print ((v != "n/a" && v + 0 <= t + 0) ? "met" : "MISSED") }')
+  {
+    echo "## verify: etl verify of bench.mixed ($ROWS rows, $ROUNDS rounds)"
+    echo
+    echo "| what | median s | ratio vs pipe | runs (s) |"
+    echo "|---|---:|---:|---|"
+    echo "| pipe (mysql --quick \| psql COPY) | $pipe_med | 1.00x | $(awk -F'\t' '$3 == "pipe" { printf "%s ", $4 }' "$tsv") |"
+    echo "| etl verify (tables equal) | $verify_med | ${ratio}x | $(awk -F'\t' '$3 == "verify" { printf "%s ", $4 }' "$tsv") |"
+    echo "| etl verify (one value changed) | $changed_s | | |"
+    echo
+    echo "- etl verify printed (equal): \`$(grep -m1 '^mixed:' "$OUT/logs/verify-r1/etl.out" 2>/dev/null)\`"
+    echo "- and after the change: \`$(grep -m1 'changed (' "$OUT/logs/verify-changed/etl.out" 2>/dev/null | sed 's/^ *//')\`"
+    echo "- peak RSS of verify: $(awk -F'\t' '$3 ~ /^verify/ { print $5 }' "$tsv" | max_of) MB"
+    echo "- target: verify <= ${TARGET_VERIFY_RATIO}x the pipe: $verdict (${ratio}x)"
+  } >"$md"
+  say ""
+  cat "$md"
+  say "written: $md"
+}
+
+# One timed `etl verify`: run_verify ROUND POSITION equal|changed TSV. Expects exit 0 for equal
+# tables and exit 1 for a changed one.
+run_verify() {
+  local round=$1 pos=$2 expect=$3 tsv=$4
+  local d="$OUT/logs/verify-r$round"
+  [[ $expect == changed ]] && d="$OUT/logs/verify-changed"
+  mkdir -p "$d"
+  pg -c "CHECKPOINT" >/dev/null
+  show "ETL_BENCH_SCHEMA=$VERIFY_SCHEMA /usr/bin/time -v -o $d/etl.time $ETL verify jobs/bench/mixed.yml --log-level warn"
+  local rc=0
+  ETL_BENCH_SCHEMA=$VERIFY_SCHEMA ETL_BENCH_DATABASE=$SOURCE_DB /usr/bin/time -v -o "$d/etl.time" \
+    "$ETL" verify jobs/bench/mixed.yml --log-level warn >"$d/etl.out" 2>"$d/etl.err" || rc=$?
+  local want=0 what=verify
+  [[ $expect == changed ]] && want=1 what=verify-changed
+  ((rc == want)) || fail "verify ($expect) round $round: exit $rc, expected $want: $(head -n 3 "$d/etl.out" "$d/etl.err" | tr '\n' ' ')"
+  local secs rss
+  secs=$(time_seconds "$d/etl.time")
+  rss=$(time_rss_mb "$d/etl.time")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pos" "$what" "$secs" "$rss" "$rc" >>"$tsv"
+  say "  round $round #$pos $what $secs s, exit $rc, peak RSS $rss MB"
+}
+
 # ------------------------------------------------------------------ main
 
 ((WANT_MIXED)) && bench_mixed
 ((WANT_EXISTING)) && bench_existing
 ((WANT_SPARSE)) && bench_sparse
 ((WANT_SKEWED)) && bench_skewed
+((WANT_VERIFY)) && bench_verify
 
 # One report file with every section that ran.
 {
@@ -852,6 +951,7 @@ bench_skewed() {
   [[ -f "$OUT/existing.md" ]] && cat "$OUT/existing.md" && echo
   [[ -f "$OUT/sparse.md" ]] && cat "$OUT/sparse.md" && echo
   [[ -f "$OUT/skewed.md" ]] && cat "$OUT/skewed.md" && echo
+  [[ -f "$OUT/verify.md" ]] && cat "$OUT/verify.md" && echo
   if [[ -f "$OUT/failures.txt" ]]; then
     echo "## failures"
     echo

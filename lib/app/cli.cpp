@@ -106,11 +106,13 @@ int Main(int argc, char** argv) {
   PlanOptions plan;
   RunOptions run;
   ReportOptions report_options;
+  VerifyOptions verify;
   AddGlobalOptions(app, global);
   SetupValidate(app, validate);
   SetupPlan(app, plan);
   SetupRun(app, run);
   SetupReport(app, report_options);
+  SetupVerify(app, verify);
 
   try {
     app.parse(argc, argv);
@@ -125,7 +127,7 @@ int Main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
       const std::string word = argv[1];
       std::string hint;
-      for (const char* name : {"validate", "plan", "run", "report"}) {
+      for (const char* name : {"validate", "plan", "run", "report", "verify"}) {
         if (config::EditDistance(word, name) <= 2)
           hint = std::string(" (did you mean '") + name + "'?)";
       }
@@ -146,6 +148,7 @@ int Main(int argc, char** argv) {
     if (app.got_subcommand("validate")) return RunValidate(validate, global);
     if (app.got_subcommand("plan")) return RunPlan(plan, global);
     if (app.got_subcommand("report")) return RunHistoryReport(report_options, global);
+    if (app.got_subcommand("verify")) return RunVerify(verify, global);
     if (app.got_subcommand("run")) {
       const auto strategy =
           run.strategy.empty() ? std::nullopt : config::ParseStrategy(run.strategy);

@@ -6,6 +6,10 @@
 
 #include "app/options.h"
 
+namespace CLI {
+class App;
+}
+
 namespace etl::app {
 
 // Offline: parse and check the spec; never connects. Problems on stderr as
@@ -24,5 +28,10 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
 // table, the baseline load against the latest (report/history_report.h). Exit 0; 1 when the
 // target cannot be read; 2 for usage (unknown --table, a --baseline run the history lacks).
 int RunHistoryReport(const ReportOptions& options, const GlobalOptions& global);
+// Read-only: compares source and target of each selected table (docs/cli.md `etl verify`).
+// 0 when every table is equal, 1 when one differs or cannot be compared, 2 for usage errors.
+int RunVerify(const VerifyOptions& options, const GlobalOptions& global);
+// Adds the `verify` subcommand and its options to `app`.
+void SetupVerify(CLI::App& app, VerifyOptions& options);
 
 }  // namespace etl::app

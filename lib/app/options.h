@@ -59,4 +59,11 @@ struct ReportOptions {
   std::string format = "text";      // --format text|markdown|json
 };
 
+struct VerifyOptions {
+  std::string job_path;
+  std::vector<std::string> tables;  // --table, repeatable; empty = all
+  bool full_scan = false;           // --full-scan: every table row by row
+  std::size_t max_keys = 20;        // --max-keys: keys listed per kind of difference
+};
+
 }  // namespace etl::app
