@@ -134,7 +134,7 @@ class TableLoad {
     s.schema = job_.target.schema;
     s.table = table_.target_table;
     s.columns = plan_.columns;
-    s.key = plan_.key;
+    s.key = plan_.target_key;
     s.definition = plan_.definition;
     s.variant = plan_.target_choice.variant;
     s.parts = parts;

@@ -36,7 +36,7 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
   std::vector<std::string> names;
   for (const auto& c : p.columns)
     names.push_back(c.name);
-  p.target_shape = sink::InspectTarget(target, schema, table.target_table, names, p.key);
+  p.target_shape = sink::InspectTarget(target, schema, table.target_table, names, p.target_key);
   p.target.table_exists = p.target_shape.exists;
   if (!p.target.table_exists && overrides.data_only && p.problem.empty()) {
     p.problem = fmt::format(
@@ -70,7 +70,7 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
   facts.exists = p.target_shape.exists;
   facts.incremental = p.incremental;
   facts.swap_blockers = p.target_shape.swap_blockers;
-  facts.key = p.key;
+  facts.key = p.target_key;
   facts.has_unique_key = p.target_shape.has_unique_key;
   facts.referenced = !p.target_shape.referenced_by.empty();
   p.target_choice = plan::ChooseTargetVariant(facts);
@@ -202,6 +202,12 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
   p.definition =
       types::BuildTableDefinition(p.columns, p.source.primary_key, p.source.indexes,
                                   p.source.foreign_keys, p.source.comment, p.key, job.schema);
+  // identifier_case: every name the target side uses, folded once here (reads keep MySQL's).
+  types::FoldTargetNames(p.columns, p.definition, [&](const std::string& name) {
+    return config::FoldIdentifier(name, table.identifier_case);
+  });
+  for (const auto& k : p.key)
+    p.target_key.push_back(config::FoldIdentifier(k, table.identifier_case));
 
   if (target != nullptr) PlanTarget(job, *target, overrides, p);
   return p;

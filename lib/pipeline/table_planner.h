@@ -43,7 +43,9 @@ struct TablePlan {
   const config::TableSpec* spec = nullptr;
   source::SourceTable source;
   std::vector<std::string> key;  // source/key_choice.h: checked override, PK, or unique index
-  std::string key_source;        // which: "primary key", "unique index uk (no primary key)", ...
+  // The key's columns as the target names them (identifier_case); `key` keeps MySQL's names.
+  std::vector<std::string> target_key;
+  std::string key_source;  // which: "primary key", "unique index uk (no primary key)", ...
   bool single_integer_key = false;
   std::optional<std::int64_t> key_min;  // single integer key only
   std::optional<std::int64_t> key_max;

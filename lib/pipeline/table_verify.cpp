@@ -132,7 +132,7 @@ class TableVerifier {
     std::vector<std::size_t> key;
     for (const auto& k : plan.key) {
       for (std::size_t i = 0; i < plan.columns.size(); ++i) {
-        if (plan.columns[i].name == k) key.push_back(i);
+        if (plan.columns[i].source.name == k) key.push_back(i);
       }
     }
     source::ChecksumTable source_table{job_.source.database,

@@ -57,7 +57,7 @@ bool TextLike(ValueKind kind) {
 // The ORDER BY term for a key column: text-like columns bytewise (no collation, no padding),
 // everything else in MySQL's own order, which is PostgreSQL's for those types.
 std::string OrderTerm(const types::TargetColumn& c) {
-  const std::string col = QuoteIdent(c.name);
+  const std::string col = QuoteIdent(c.source.name);
   if (TextLike(c.kind)) return "CAST(CONVERT(" + col + " USING utf8mb4) AS BINARY)";
   return col;
 }
@@ -68,7 +68,8 @@ std::string OrderTerm(const types::TargetColumn& c) {
 std::string HashField(const types::TargetColumn& column, bool utf8) {
   const std::string expr = CanonicalExpression(column, utf8);
   if (types::HashWithLength(column)) {
-    return "IFNULL(CONCAT(CHAR_LENGTH(" + QuoteIdent(column.name) + "), ':', " + expr + "), 'N')";
+    return "IFNULL(CONCAT(CHAR_LENGTH(" + QuoteIdent(column.source.name) + "), ':', " + expr +
+           "), 'N')";
   }
   return "IFNULL(" + expr + ", 'N')";
 }
@@ -94,7 +95,7 @@ std::int64_t ParseInt(const std::optional<std::string>& v, const std::string& wh
 }  // namespace
 
 std::string CanonicalExpression(const types::TargetColumn& c, bool utf8) {
-  const std::string col = QuoteIdent(c.name);
+  const std::string col = QuoteIdent(c.source.name);
   if (!types::HasSqlCanonical(c)) return col;
   switch (c.kind) {
     case ValueKind::kText:
@@ -159,7 +160,7 @@ void SourceTableChecksum::BeginSnapshot() {
     if (row.size() < 2 || !row[0] || !row[1]) continue;
     const bool utf8 = *row[1] == "utf8mb4" || *row[1] == "utf8mb3" || *row[1] == "utf8";
     for (std::size_t i = 0; i < table_.columns.size(); ++i) {
-      if (table_.columns[i].name == *row[0]) utf8_[i] = utf8;
+      if (table_.columns[i].source.name == *row[0]) utf8_[i] = utf8;
     }
   }
 }
@@ -186,7 +187,7 @@ std::string SourceTableChecksum::Predicates(const types::KeyRange& range,
     if (table_.key.size() != 1) {
       throw std::invalid_argument(context_ + ": key ranges need a single integer key");
     }
-    const std::string k = QuoteIdent(table_.columns[table_.key[0]].name);
+    const std::string k = QuoteIdent(table_.columns[table_.key[0]].source.name);
     if (range.lo) predicates.push_back(k + " >= " + std::to_string(*range.lo));
     if (range.hi) predicates.push_back(k + " < " + std::to_string(*range.hi));
   }
@@ -205,7 +206,8 @@ std::vector<std::int64_t> SourceTableChecksum::SplitPoints(const types::KeyRange
                                                            int parts) {
   if (table_.key.size() != 1) throw std::invalid_argument(context_ + ": no single key");
   const std::string p = Predicates(range, /*below_watermark=*/false);
-  return KeySplitPoints(conn_, table_.database, table_.table, table_.columns[table_.key[0]].name,
+  return KeySplitPoints(conn_, table_.database, table_.table,
+                        table_.columns[table_.key[0]].source.name,
                         p.empty() ? std::nullopt : std::optional(p), parts);
 }
 
@@ -221,7 +223,7 @@ std::string SourceTableChecksum::RowsSql(const types::KeyRange& range) const {
   std::string sql = "SELECT ";
   for (std::size_t i = 0; i < table_.columns.size(); ++i) {
     if (i) sql += ", ";
-    sql += QuoteIdent(table_.columns[i].name);
+    sql += QuoteIdent(table_.columns[i].source.name);
   }
   if (has_watermark()) {
     sql += ", CASE WHEN " + Lexicographic(table_.cursor, table_.watermark, "<", "<=") +
@@ -241,7 +243,7 @@ std::string SourceTableChecksum::RowsSql(const types::KeyRange& range) const {
 
 std::optional<std::pair<std::int64_t, std::int64_t>> SourceTableChecksum::KeyBounds() {
   if (table_.key.size() != 1) throw std::invalid_argument(context_ + ": no single key");
-  const std::string k = QuoteIdent(table_.columns[table_.key[0]].name);
+  const std::string k = QuoteIdent(table_.columns[table_.key[0]].source.name);
   const auto rows = conn_.Query("SELECT MIN(" + k + "), MAX(" + k + ") FROM " +
                                 QuoteQualified(table_.database, table_.table) +
                                 Where(types::KeyRange{}, /*below_watermark=*/false));

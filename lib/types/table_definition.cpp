@@ -163,6 +163,29 @@ std::optional<PgIndex> MapIndex(const SourceIndex& idx, const std::vector<Target
 
 }  // namespace
 
+void FoldTargetNames(std::vector<TargetColumn>& columns, TableDefinition& definition,
+                     const std::function<std::string(const std::string&)>& fold) {
+  auto all = [&](std::vector<std::string>& names) {
+    for (auto& n : names)
+      n = fold(n);
+  };
+  for (auto& c : columns)
+    c.name = fold(c.name);
+  all(definition.primary_key);
+  all(definition.zero_date_nullable);
+  for (auto& c : definition.columns)
+    c.name = fold(c.name);
+  for (auto& i : definition.indexes) {
+    i.name = fold(i.name);
+    all(i.columns);
+  }
+  for (auto& k : definition.foreign_keys) {
+    k.name = fold(k.name);
+    all(k.columns);
+    all(k.referenced_columns);
+  }
+}
+
 const ColumnDefinition* TableDefinition::FindColumn(const std::string& name) const {
   for (const auto& c : columns) {
     if (c.name == name) return &c;

@@ -29,6 +29,7 @@
 //                to a target by the caller (pipeline), which also skips those outside the job.
 // `options` switch each part off (config/schema_options.h); switched-off parts add no notes.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,5 +106,11 @@ std::optional<PgDefault> MapDefault(const TargetColumn& column, std::string& not
 // The foreign keys alone (what the run's foreign-key pass needs), as BuildTableDefinition maps
 // them.
 std::vector<PgForeignKey> MapForeignKeys(const std::vector<SourceForeignKey>& foreign_keys);
+
+// identifier_case: renames the target side of `columns` (TargetColumn::name; `source` keeps
+// MySQL's name) and every column and index name of `definition` with `fold`. The foreign keys'
+// referenced tables stay MySQL's (the foreign-key pass maps them to their targets).
+void FoldTargetNames(std::vector<TargetColumn>& columns, TableDefinition& definition,
+                     const std::function<std::string(const std::string&)>& fold);
 
 }  // namespace etl::types
