@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/disclosure.h"
 #include "config/section_readers.h"
 #include "config/spec_reader.h"
 
@@ -293,13 +294,18 @@ LoadResult LoadJobSpec(const std::string& path, const EnvLookup& env) {
 
 std::string ResolvePassword(const std::optional<std::string>& inline_password,
                             const std::string& password_env, const EnvLookup& env) {
-  if (inline_password) return *inline_password;
+  // Every password resolved is a secret that logs and reports must not show (disclosure.h).
+  if (inline_password) {
+    RegisterSecret(*inline_password);
+    return *inline_password;
+  }
   if (password_env.empty()) return "";
   const std::optional<std::string> value = env ? env(password_env) : std::nullopt;
   if (!value) {
     throw std::runtime_error("environment variable '" + password_env +
                              "' (named by password_env) is not set");
   }
+  RegisterSecret(*value);
   return *value;
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
+#include "config/disclosure.h"
 #include "report/logging.h"
 
 namespace etl::report {
@@ -64,8 +65,9 @@ double PeakRssMb() {
 
 namespace {
 
+// Every string of the report passes here: no registered secret reaches it (config/disclosure.h).
 std::string Quote(std::string_view s) {
-  return "\"" + JsonEscape(s) + "\"";
+  return "\"" + JsonEscape(config::RedactSecrets(s)) + "\"";
 }
 
 std::string Number(double v) {
@@ -140,7 +142,7 @@ std::string ToSummary(const RunReport& report) {
   }
   if (!report.error.empty()) out += fmt::format("error: {}\n", report.error);
   out += fmt::format("job {}: {}\n", report.job, report.status());
-  return out;
+  return config::RedactSecrets(out);
 }
 
 std::string WriteJsonFile(const RunReport& report, const std::string& path) {
