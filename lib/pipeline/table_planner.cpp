@@ -6,6 +6,7 @@
 
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
+#include "sink/type_name.h"
 #include "source/table_stats.h"
 
 namespace etl::pipeline {
@@ -134,6 +135,14 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     }
   }
   p.columns = types::MapColumns(p.source.columns, table.column_types);
+  // [hardening, issue 13] column_types values are resolved by PostgreSQL before any DDL.
+  if (target != nullptr) {
+    if (auto bad = sink::ResolveColumnTypeOverrides(*target, table.name, p.columns); !bad.empty()) {
+      p.problem = std::move(bad);
+      return p;
+    }
+  }
+  // [/hardening]
 
   if (target != nullptr) {
     p.target.checked = true;

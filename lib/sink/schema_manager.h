@@ -7,9 +7,9 @@
 // CHECK ("col" IN ('a', 'b', ...)).
 //
 // Names are always quoted; a column's pg_type (from the type mapping or a column_types
-// override) is the one piece of text placed in DDL as written, so it is first checked to look
-// like a type (letters, digits, spaces, _ . [ ] and a parenthesised modifier list) — anything
-// else throws std::invalid_argument naming the column.
+// override) reaches DDL only as PostgreSQL's own spelling of it: CreateTable resolves every type
+// with sink::ResolveTypeName (the server parses it as a type name, passed as a parameter) and
+// throws sink::InvalidTypeName naming the column for anything that is not exactly a type.
 //
 // Compatibility of an existing table (CheckCompatible): every source column must exist in the
 // target with a type that can hold it. Types are compared after PostgreSQL's own normalisation
@@ -49,6 +49,7 @@ std::vector<ExistingColumn> ReadTableColumns(PgConnection& conn, std::string_vie
                                              std::string_view table);
 
 // The CREATE TABLE statement CreateTable runs (pure; no trailing semicolon).
+// REQUIRES: every pg_type is a ResolveTypeName result (it is placed in the DDL as it is).
 std::string CreateTableSql(std::string_view schema, std::string_view table,
                            const std::vector<types::TargetColumn>& columns);
 void CreateTable(PgConnection& conn, std::string_view schema, std::string_view table,
@@ -61,9 +62,9 @@ void AddPrimaryKey(PgConnection& conn, std::string_view schema, std::string_view
 bool HasPrimaryKeyOrUnique(PgConnection& conn, std::string_view schema, std::string_view table,
                            const std::vector<std::string>& columns);
 
-// Each type as PostgreSQL spells it (format_type), found by creating and rolling back a
-// temporary table (inside a savepoint when a transaction is open). Throws PgError when a type
-// does not exist, naming it.
+// Each type as PostgreSQL spells it (format_type): sink::ResolveTypeNames, which never pastes
+// the text into SQL. Throws sink::InvalidTypeName naming a text that is not a type (an open
+// transaction stays usable).
 std::vector<std::string> NormaliseTypes(PgConnection& conn, const std::vector<std::string>& types);
 
 // Pure comparison; `wanted_types[i]` is the format_type spelling of wanted[i].pg_type.
@@ -76,8 +77,5 @@ Compatibility CheckCompatible(PgConnection& conn, const std::vector<ExistingColu
 
 // Whether target type `have` (format_type spelling) can hold values of type `want`.
 bool TypeAccepts(std::string_view have, std::string_view want);
-
-// Throws std::invalid_argument unless `pg_type` looks like a type (see the header comment).
-void ValidateTypeText(std::string_view column, std::string_view pg_type);
 
 }  // namespace etl::sink
