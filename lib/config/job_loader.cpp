@@ -31,11 +31,24 @@ const std::vector<std::string_view> kTopLevelKeys = {"version",
                                                      "tables",
                                                      "tables_file"};
 
-// Reads a whole file; nullopt with `error` set to the system's reason when it cannot.
+// Job and tables files are small text files; anything bigger is not one.
+constexpr std::uintmax_t kMaxSpecFileBytes = 16 * 1024 * 1024;
+
+// Reads a whole file; nullopt with `error` set to the system's reason when it cannot. Only a
+// regular file of at most kMaxSpecFileBytes is read: `tables_file: /dev/zero` (or a FIFO) must
+// not hang or exhaust memory.
 std::optional<std::string> ReadFile(const std::string& path, std::string& error) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     error = "is a directory";
+    return std::nullopt;
+  }
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    error = "is not a regular file";
+    return std::nullopt;
+  }
+  if (const auto size = fs::file_size(path, ec); !ec && size > kMaxSpecFileBytes) {
+    error = "is larger than 16 MiB";
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);

@@ -850,5 +850,22 @@ TEST_CASE("an empty value is located at its key") {
        "job.yml:9:3: error: tables.orders: expected a mapping, got nothing"});
 }
 
+TEST_CASE("tables_file must be a regular file: a device or FIFO is refused, never read") {
+  for (const std::string path : {"/dev/zero", "/dev/stdin"}) {
+    INFO(path);
+    const LoadResult r = Load(
+        "version: 1\nsource: {database: shop}\ntarget: {database: dw}\n"
+        "tables_file: " +
+        path + "\n");
+    CHECK_FALSE(r.ok());
+    const auto lines = Lines(r);
+    INFO(lines.size() << " diagnostics, the first: " << (lines.empty() ? "" : lines[0]));
+    CHECK(std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.find("cannot read tables file '" + path + "': is not a regular file") !=
+             std::string::npos;
+    }));
+  }
+}
+
 }  // namespace
 }  // namespace etl::config
