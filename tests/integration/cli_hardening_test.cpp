@@ -87,7 +87,8 @@ TEST_CASE("hardening: a column_types value carrying SQL is refused and creates n
         std::string::npos);
   CHECK(Trim(Psql("SELECT count(*) FROM pg_class WHERE relname = 't' AND relnamespace = '" +
                   schema + "'::regnamespace")) == "0");
-  CHECK(Trim(Psql("SELECT count(*) FROM pg_constraint WHERE contype = 'f'")) == "0");
+  CHECK(Trim(Psql("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = '" +
+                  schema + "'::regnamespace")) == "0");
 
   // Real type names in any spelling load, created in PostgreSQL's own spelling; a domain and an
   // enum the user created are types too.
