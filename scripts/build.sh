@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Configures and builds etl with CMake.
 #
-#   scripts/build.sh [--werror] [--debug] [BUILD_DIR] [-- EXTRA_CMAKE_ARGS...]
+#   scripts/build.sh [--werror] [--debug] [--sanitize | --fuzz] [BUILD_DIR] [-- EXTRA_CMAKE_ARGS...]
 #
 # BUILD_DIR defaults to <repo>/build. The build type is Release (--debug: Debug; or set
 # CMAKE_BUILD_TYPE). Warnings are errors (ETL_WARNINGS_AS_ERRORS=ON) with --werror, when
 # CI=true, or when ETL_WARNINGS_AS_ERRORS=ON is in the environment. Builds with all cores.
+# --sanitize: everything (app and tests) with -fsanitize=address,undefined, no recovery, into
+#   <repo>/build-sanitize by default (-O1 -g1; the compiler is $CXX or c++).
+# --fuzz: only the libFuzzer targets (tests/fuzz), with clang++-14 and address,undefined, into
+#   <repo>/build-fuzz by default. See docs/hardening.md.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,8 +19,10 @@ die() {
   exit 1
 }
 
-build_dir="$REPO_ROOT/build"
+build_dir=""
 build_type="${CMAKE_BUILD_TYPE:-Release}"
+flavour=plain
+targets=()
 werror="${ETL_WARNINGS_AS_ERRORS:-OFF}"
 [[ "${CI:-}" == "true" ]] && werror=ON
 extra_args=()
@@ -24,13 +30,15 @@ while (($# > 0)); do
   case "$1" in
     --werror) werror=ON ;;
     --debug) build_type=Debug ;;
+    --sanitize) flavour=sanitize ;;
+    --fuzz) flavour=fuzz ;;
     --)
       shift
       extra_args=("$@")
       break
       ;;
     -h | --help)
-      sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     -*) die "unknown option '$1' (see --help)" ;;
@@ -42,9 +50,34 @@ done
 command -v cmake >/dev/null || die "cmake is missing (run scripts/install-deps.sh)"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-echo "build.sh: configuring $build_dir ($build_type, warnings as errors: $werror)"
+flavour_args=()
+case "$flavour" in
+  plain) build_dir="${build_dir:-$REPO_ROOT/build}" ;;
+  sanitize)
+    build_dir="${build_dir:-$REPO_ROOT/build-sanitize}"
+    [[ -n "${CMAKE_BUILD_TYPE:-}" ]] || build_type=RelWithDebInfo
+    # -O1 -g1: the usual sanitizer setting (readable stacks, compiles and runs fast enough).
+    flavour_args=(-DETL_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1")
+    ;;
+  fuzz)
+    build_dir="${build_dir:-$REPO_ROOT/build-fuzz}"
+    [[ -n "${CMAKE_BUILD_TYPE:-}" ]] || build_type=RelWithDebInfo
+    clangxx=$(command -v clang++-14 || command -v clang++ || true)
+    [[ -n "$clangxx" ]] || die "--fuzz needs clang++-14 (run scripts/install-deps.sh)"
+    flavour_args=(-DCMAKE_CXX_COMPILER="$clangxx" -DETL_FUZZ=ON -DETL_SANITIZE=address,undefined)
+    targets=(--target spec_loader_fuzz)
+    ;;
+esac
+
+echo "build.sh: configuring $build_dir ($build_type, $flavour, warnings as errors: $werror)"
 cmake -S "$REPO_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" \
-  -DETL_WARNINGS_AS_ERRORS="$werror" "${extra_args[@]}" || die "cmake configure failed"
+  -DETL_WARNINGS_AS_ERRORS="$werror" "${flavour_args[@]}" "${extra_args[@]}" ||
+  die "cmake configure failed"
 echo "build.sh: building with $jobs jobs"
-cmake --build "$build_dir" -j "$jobs" || die "build failed (see the compiler output above)"
-echo "build.sh: built $build_dir/apps/etl"
+cmake --build "$build_dir" -j "$jobs" "${targets[@]}" ||
+  die "build failed (see the compiler output above)"
+if [[ $flavour == fuzz ]]; then
+  echo "build.sh: built $build_dir/tests/fuzz/spec_loader_fuzz"
+else
+  echo "build.sh: built $build_dir/apps/etl"
+fi

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs (apt-get, Debian 12) the build tools, libraries and database servers etl needs, and only
-# those that are missing; `apt-get update` runs only when something must be installed.
+# those that are missing (clang-14 and libclang-rt-14-dev: the libFuzzer build, docs/hardening.md;
+# gcc's own ASan/UBSan runtimes come with build-essential); `apt-get update` runs only when
+# something must be installed.
 # Package postinst scripts are kept from starting system database services (scripts/servers.sh
 # runs its own throwaway servers). Runs as root, or through sudo otherwise.
 set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config clang-format git
+  clang-14 libclang-rt-14-dev
   libyaml-cpp-dev libcli11-dev libpq-dev libmysqlcppconn-dev libsimdjson-dev libspdlog-dev nlohmann-json3-dev catch2
   mariadb-server mariadb-client postgresql postgresql-client
   time procps tmux

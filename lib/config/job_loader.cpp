@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/disclosure.h"
 #include "config/schema_options_reader.h"
 #include "config/section_readers.h"
 #include "config/spec_reader.h"
@@ -34,11 +35,24 @@ const std::vector<std::string_view> kTopLevelKeys = {"version",
                                                      "tables_file",
                                                      "schema"};
 
-// Reads a whole file; nullopt with `error` set to the system's reason when it cannot.
+// Job and tables files are small text files; anything bigger is not one.
+constexpr std::uintmax_t kMaxSpecFileBytes = 16 * 1024 * 1024;
+
+// Reads a whole file; nullopt with `error` set to the system's reason when it cannot. Only a
+// regular file of at most kMaxSpecFileBytes is read: `tables_file: /dev/zero` (or a FIFO) must
+// not hang or exhaust memory.
 std::optional<std::string> ReadFile(const std::string& path, std::string& error) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     error = "is a directory";
+    return std::nullopt;
+  }
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    error = "is not a regular file";
+    return std::nullopt;
+  }
+  if (const auto size = fs::file_size(path, ec); !ec && size > kMaxSpecFileBytes) {
+    error = "is larger than 16 MiB";
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
@@ -318,13 +332,18 @@ LoadResult LoadJobSpec(const std::string& path, const EnvLookup& env) {
 
 std::string ResolvePassword(const std::optional<std::string>& inline_password,
                             const std::string& password_env, const EnvLookup& env) {
-  if (inline_password) return *inline_password;
+  // Every password resolved is a secret that logs and reports must not show (disclosure.h).
+  if (inline_password) {
+    RegisterSecret(*inline_password);
+    return *inline_password;
+  }
   if (password_env.empty()) return "";
   const std::optional<std::string> value = env ? env(password_env) : std::nullopt;
   if (!value) {
     throw std::runtime_error("environment variable '" + password_env +
                              "' (named by password_env) is not set");
   }
+  RegisterSecret(*value);
   return *value;
 }
 

@@ -43,7 +43,8 @@ LoadResult LoadJobSpecFromString(const std::string& yaml_text, const std::string
 
 // The password for a side: the inline value when given, else the value of the variable named
 // by password_env (empty when password_env is empty). Throws std::runtime_error naming the
-// variable when password_env is set but the variable is not.
+// variable when password_env is set but the variable is not. The password is registered as a
+// secret (config/disclosure.h) so that no log line, error or report shows it.
 std::string ResolvePassword(const std::optional<std::string>& inline_password,
                             const std::string& password_env, const EnvLookup& env);
 

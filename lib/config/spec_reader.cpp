@@ -212,7 +212,7 @@ const Field* SpecReader::GetBool(const Fields& f, std::string_view key, bool& ou
   const auto text = Text(*field, "true or false");
   if (!text) return nullptr;
   if (!ParseBool(*text, out)) {
-    Error(*field, "expected true or false, got '" + *text + "'");
+    Error(*field, "expected true or false, got " + Shown(*field, *text));
     return nullptr;
   }
   return field;
@@ -233,11 +233,11 @@ std::optional<std::int64_t> SpecReader::ParseInt(const Field& field, Range range
   const char* end = begin + text->size();
   const auto [stop, ec] = std::from_chars(begin, end, value);
   if (text->empty() || ec != std::errc() || stop != end) {
-    Error(field, "expected an integer, got '" + *text + "'");
+    Error(field, "expected an integer, got " + Shown(field, *text));
     return std::nullopt;
   }
   if (!range.Contains(static_cast<double>(value))) {
-    Error(field, range.Describe() + ", got " + *text);
+    Error(field, range.Describe() + ", got " + Shown(field, *text, false));
     return std::nullopt;
   }
   return value;
@@ -276,11 +276,11 @@ const Field* SpecReader::GetNumber(const Fields& f, std::string_view key, double
   const char* end = begin + text->size();
   const auto [stop, ec] = std::from_chars(begin, end, value);
   if (text->empty() || ec != std::errc() || stop != end || !std::isfinite(value)) {
-    Error(*field, "expected a number, got '" + *text + "'");
+    Error(*field, "expected a number, got " + Shown(*field, *text));
     return nullptr;
   }
   if (!range.Contains(value)) {
-    Error(*field, range.Describe() + ", got " + *text);
+    Error(*field, range.Describe() + ", got " + Shown(*field, *text, false));
     return nullptr;
   }
   out = value;
@@ -303,12 +303,12 @@ const Field* SpecReader::GetByteSize(const Fields& f, std::string_view key, std:
   if (!text) return nullptr;
   const auto bytes = ParseByteSize(*text);
   if (!bytes) {
-    Error(*field,
-          "expected a size such as 256MB, 1GB, 512kB or a number of bytes, got '" + *text + "'");
+    Error(*field, "expected a size such as 256MB, 1GB, 512kB or a number of bytes, got " +
+                      Shown(*field, *text));
     return nullptr;
   }
   if (!range.Contains(static_cast<double>(*bytes))) {
-    Error(*field, range.Describe() + " bytes, got " + *text);
+    Error(*field, range.Describe() + " bytes, got " + Shown(*field, *text, false));
     return nullptr;
   }
   out = *bytes;
@@ -347,14 +347,21 @@ const Field* SpecReader::GetStringList(const Fields& f, std::string_view key,
   return field;
 }
 
+std::string SpecReader::Shown(const Field& field, const std::string& text, bool quote) {
+  const std::string& written = field.value.Scalar();
+  if (written == text) return quote ? "'" + text + "'" : text;
+  return "'" + written + "' (value from the environment not shown)";
+}
+
 void SpecReader::ReportBadEnum(const Field& field, const std::string& text,
                                const std::vector<std::string_view>& names) {
   std::string message = "expected one of ";
   for (std::size_t i = 0; i < names.size(); ++i) {
     message += (i == 0 ? "" : "|") + std::string(names[i]);
   }
-  message += ", got '" + text + "'";
-  if (const auto suggestion = SuggestClosest(text, names)) {
+  message += ", got " + Shown(field, text);
+  if (const auto suggestion = SuggestClosest(text, names);
+      suggestion && field.value.Scalar() == text) {
     message += " (did you mean '" + *suggestion + "'?)";
   }
   Error(field, std::move(message));

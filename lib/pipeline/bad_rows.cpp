@@ -1,10 +1,17 @@
 #include "pipeline/bad_rows.h"
 
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "config/disclosure.h"
 #include "report/logging.h"
 
 namespace etl::pipeline {
@@ -17,13 +24,66 @@ std::string ShortValue(std::string_view v) {
   return out;
 }
 
+constexpr std::size_t kMaxNameBytes = 100;
+
+bool SafeNameByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+
+// FNV-1a, 64 bits: stable across runs, platforms and compilers (std::hash is not).
+std::uint64_t StableHash(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::runtime_error SystemError(const std::string& what, const std::string& path) {
+  return std::runtime_error(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
+}
+
+// mkdir -p with mode 0700 for every directory it creates; existing ones are left as they are.
+void CreatePrivateDirectories(const std::filesystem::path& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return;
+  CreatePrivateDirectories(dir.parent_path());
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw SystemError("cannot create reject_dir", dir.string());
+  }
+}
+
 }  // namespace
+
+std::string RejectFileName(const std::string& table_key) {
+  std::string safe;
+  for (std::size_t i = 0; i < table_key.size(); ++i) {
+    const char c = table_key[i];
+    // A dot stays only between two other characters: no leading dot, no "..".
+    const bool dot_ok = c != '.' || (i > 0 && table_key[i - 1] != '.' &&
+                                     (i + 1 == table_key.size() || table_key[i + 1] != '.'));
+    safe += SafeNameByte(c) && dot_ok ? c : '_';
+  }
+  if (!safe.empty() && safe == table_key && safe.size() <= kMaxNameBytes) {
+    return safe + ".rejects.jsonl";
+  }
+  if (safe.size() > kMaxNameBytes) safe.resize(kMaxNameBytes);
+  return fmt::format("{}-{:012x}.rejects.jsonl", safe, StableHash(table_key) >> 16);
+}
 
 std::string DescribeRowKey(const types::RowBatch& batch, std::size_t row,
                            const std::vector<types::TargetColumn>& columns,
                            const std::vector<std::size_t>& key_indexes) {
   std::vector<std::size_t> indexes = key_indexes;
-  if (indexes.empty() && !columns.empty()) indexes.push_back(0);
+  if (indexes.empty() && !columns.empty()) {
+    // Without a key the first column is data, not an identity: shown only at trace.
+    if (!config::ShowValues())
+      return "the table has no key; --log-level trace shows the first column";
+    indexes.push_back(0);
+  }
   std::string out;
   for (std::size_t i : indexes) {
     if (!out.empty()) out += ", ";
@@ -42,11 +102,20 @@ std::string BadRowError(const std::string& table, const std::string& row_key,
 }
 
 RejectFile::RejectFile(const std::string& reject_dir, const std::string& table) : table_(table) {
-  std::error_code ec;
-  std::filesystem::create_directories(reject_dir, ec);
-  path_ = (std::filesystem::path(reject_dir) / (table + ".rejects.jsonl")).string();
-  out_.open(path_, std::ios::binary | std::ios::trunc);
-  if (!out_) throw std::runtime_error("cannot open reject file " + path_);
+  CreatePrivateDirectories(std::filesystem::path(reject_dir));
+  path_ = (std::filesystem::path(reject_dir) / RejectFileName(table)).string();
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw SystemError("cannot open reject file", path_);
+  // A file left by an older run may have wider permissions: O_CREAT keeps those.
+  if (::fchmod(fd_, 0600) != 0) {
+    const auto error = SystemError("cannot make the reject file private", path_);
+    ::close(fd_);
+    throw error;
+  }
+}
+
+RejectFile::~RejectFile() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void RejectFile::Write(const types::RowBatch& batch, std::size_t row,
@@ -70,8 +139,12 @@ void RejectFile::Write(const types::RowBatch& batch, std::size_t row,
   }
   line += "}}\n";
   std::lock_guard lock(mu_);
-  out_ << line;
-  out_.flush();
+  for (std::size_t done = 0; done < line.size();) {
+    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw SystemError("cannot write the reject file", path_);
+    done += static_cast<std::size_t>(n);
+  }
   ++count_;
 }
 

@@ -3,12 +3,22 @@
 // UTF-8, an integer out of range).
 //
 // With `on_bad_row: fail` the table fails with an error naming the row's key and the column;
-// with `reject` each bad row is appended to <reject_dir>/<table>.rejects.jsonl as one JSON
-// object {"table","key":{...},"column","reason","row":{...}} and the load goes on.
+// with `reject` each bad row is appended to <reject_dir>/<safe table key>.rejects.jsonl as one
+// JSON object {"table","key":{...},"column","reason","row":{...}} and the load goes on.
 // Raw bytes that are not valid UTF-8 are written as \u00XX escapes, so the file is valid JSON.
+//
+// Disclosure (docs/hardening.md): the reject file is the one place where row values are
+// written. The bad-row error names the row by its key (the key columns and their values: the
+// row's identity, which the contract requires so the row can be found) and the column, never
+// the bad value or other columns. The reason is a fixed text ("invalid JSON: ..."), not data.
+//
+// Reject files hold whole rows, so they are private: the file is created with mode 0600 (an
+// existing one is truncated and set to 0600; a symbolic link in its place is refused), and
+// reject_dir, when missing, is created with mode 0700 (an existing directory keeps its mode).
+// The file name comes from RejectFileName, so a table key such as "../../x" cannot leave
+// reject_dir.
 
 #include <cstdint>
-#include <fstream>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -18,7 +28,8 @@
 
 namespace etl::pipeline {
 
-// "id=42" or "a=1, b='x'"; the whole row's first column when the table has no key.
+// "id=42" or "a=1, b=x" (values cut to 64 bytes). A table without a key has no identity to
+// show: its first column's value is shown only at --log-level trace (config::ShowValues()).
 std::string DescribeRowKey(const types::RowBatch& batch, std::size_t row,
                            const std::vector<types::TargetColumn>& columns,
                            const std::vector<std::size_t>& key_indexes);
@@ -27,12 +38,24 @@ std::string DescribeRowKey(const types::RowBatch& batch, std::size_t row,
 std::string BadRowError(const std::string& table, const std::string& row_key,
                         const std::string& column, const std::string& reason);
 
+// The reject file's name for a table key: "<key>.rejects.jsonl" when the key is a safe file
+// name (letters, digits, '_', '-', '.'; no leading dot, no "..", at most 100 bytes). Otherwise
+// every other byte becomes '_' (a leading dot and every dot of ".." too), the result is
+// cut to 100 bytes, and "-" + 12 hex digits of a hash of the whole key are appended, so two
+// keys that differ only in unsafe bytes get different names, the same on every run.
+// E.g. "../../escaped" -> "______escaped-<hash>.rejects.jsonl".
+std::string RejectFileName(const std::string& table_key);
+
 // Appends rejected rows to one file; shared by the workers of a table (thread-safe).
 class RejectFile {
  public:
-  // Creates the directory when missing and truncates the file (one file per table per run).
-  // Throws std::runtime_error naming the path when it cannot be opened.
+  // Creates the directory (0700) when missing and creates or truncates the file (0600; one file
+  // per table per run). Throws std::runtime_error naming the path and the system's reason when
+  // either fails.
   RejectFile(const std::string& reject_dir, const std::string& table);
+  ~RejectFile();
+  RejectFile(const RejectFile&) = delete;
+  RejectFile& operator=(const RejectFile&) = delete;
 
   void Write(const types::RowBatch& batch, std::size_t row,
              const std::vector<types::TargetColumn>& columns,
@@ -45,7 +68,7 @@ class RejectFile {
  private:
   std::string table_;
   std::string path_;
-  std::ofstream out_;
+  int fd_ = -1;
   mutable std::mutex mu_;
   std::int64_t count_ = 0;
 };

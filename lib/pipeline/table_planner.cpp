@@ -7,6 +7,7 @@
 #include "config/identifier_case.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
+#include "sink/type_name.h"
 #include "source/key_choice.h"
 #include "source/table_stats.h"
 
@@ -196,6 +197,14 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     }
   }
   p.columns = types::MapColumns(p.source.columns, table.column_types);
+  // [hardening, issue 13] column_types values are resolved by PostgreSQL before any DDL.
+  if (target != nullptr) {
+    if (auto bad = sink::ResolveColumnTypeOverrides(*target, table.name, p.columns); !bad.empty()) {
+      p.problem = std::move(bad);
+      return p;
+    }
+  }
+  // [/hardening]
   for (auto& c : p.columns) {  // a key column is never NULL, zero date or not (a bad row then)
     if (std::find(p.key.begin(), p.key.end(), c.source.name) != p.key.end()) c.nullable = false;
   }

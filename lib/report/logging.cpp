@@ -6,7 +6,10 @@
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "config/disclosure.h"
 
 namespace etl::report {
 namespace {
@@ -43,6 +46,30 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
     }
   }
   void flush_() override { std::fflush(stderr); }
+};
+
+// Every line passes through here: registered secrets (passwords) are masked before the line is
+// formatted, whoever logged it and whatever it quotes (config/disclosure.h).
+class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit RedactingSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const std::string text =
+        config::RedactSecrets(std::string_view(msg.payload.data(), msg.payload.size()));
+    spdlog::details::log_msg copy = msg;
+    copy.payload = spdlog::string_view_t(text.data(), text.size());
+    inner_->log(copy);
+  }
+  void flush_() override { inner_->flush(); }
+  void set_pattern_(const std::string& pattern) override { inner_->set_pattern(pattern); }
+  void set_formatter_(std::unique_ptr<spdlog::formatter> formatter) override {
+    inner_->set_formatter(std::move(formatter));
+  }
+
+ private:
+  spdlog::sink_ptr inner_;
 };
 
 bool Utf8SequenceAt(std::string_view s, std::size_t i, std::size_t& len) {
@@ -122,7 +149,7 @@ bool ConfigureLogging(const std::string& level, const std::string& format) {
   }
   if (format != "text" && format != "json") return false;
 
-  auto sink = std::make_shared<StderrSink>();
+  auto sink = std::make_shared<RedactingSink>(std::make_shared<StderrSink>());
   auto logger = std::make_shared<spdlog::logger>("etl", sink);
   if (format == "json") {
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
@@ -134,6 +161,8 @@ bool ConfigureLogging(const std::string& level, const std::string& format) {
   }
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
+  // Statements and values are shown only at trace (config/disclosure.h; docs/hardening.md).
+  config::SetShowValues(level == "trace");
   return true;
 }
 

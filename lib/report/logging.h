@@ -4,6 +4,9 @@
 // Formats: "text" -> "2026-11-21 08:00:00.123 info  message"; "json" -> one JSON object per line
 // {"ts":"...","level":"info","msg":"..."} with the message escaped. Levels: trace debug info warn
 // error. ConfigureLogging returns false (and changes nothing) for an unknown level or format.
+// Every line is passed through config::RedactSecrets (no password reaches stderr, whoever logs
+// it), and the level sets config::SetShowValues: only at trace do errors and logs show SQL
+// statements and the values servers quote (config/disclosure.h).
 
 #include <functional>
 #include <string>

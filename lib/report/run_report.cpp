@@ -11,6 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>
 
+#include "config/disclosure.h"
+#include "report/logging.h"
+
 namespace etl::report {
 
 const char* ToString(TableStatus s) {
@@ -115,6 +118,16 @@ Json TableJson(const TableReport& t) {
   return j;
 }
 
+// Every string of the report passes here: no registered secret reaches it (config/disclosure.h).
+void RedactStrings(Json& j) {
+  if (j.is_string()) {
+    j = config::RedactSecrets(j.get_ref<const std::string&>());
+  } else if (j.is_structured()) {
+    for (auto& item : j)
+      RedactStrings(item);
+  }
+}
+
 }  // namespace
 
 nlohmann::ordered_json ToJson(const PhaseTimes& p) {
@@ -139,6 +152,7 @@ std::string ToJson(const RunReport& report) {
   j["tables"] = Json::array();
   for (const auto& t : report.tables)
     j["tables"].push_back(TableJson(t));
+  RedactStrings(j);
   return DumpJson(j) + "\n";
 }
 
@@ -175,7 +189,7 @@ std::string ToSummary(const RunReport& report) {
   if (!report.error.empty()) out += fmt::format("error: {}\n", report.error);
   out += fmt::format("job {}{}: {}\n", report.job,
                      report.shard.empty() ? "" : " shard " + report.shard, report.status());
-  return out;
+  return config::RedactSecrets(out);
 }
 
 std::string WriteJsonFile(const RunReport& report, const std::string& path) {

@@ -3,7 +3,11 @@
 #include <charconv>
 #include <utility>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include "config/disclosure.h"
+#include "sink/statement_shape.h"
 
 namespace etl::sink {
 namespace {
@@ -16,31 +20,28 @@ std::string TrimRight(std::string s) {
   return s;
 }
 
+// The statement as errors show it: its shape unless --log-level trace (statement_shape.h).
 std::string Excerpt(std::string_view sql) {
-  if (sql.size() <= kStatementExcerpt) return std::string(sql);
-  return std::string(sql.substr(0, kStatementExcerpt)) + "...";
+  const std::string shown = StatementForLog(sql);
+  if (shown.size() <= kStatementExcerpt) return shown;
+  return shown.substr(0, kStatementExcerpt) + "...";
 }
 
-void AppendField(std::string& out, const PGresult* r, int field, const char* label) {
+std::string ErrorField(const PGresult* r, int field) {
   const char* v = PQresultErrorField(r, field);
-  if (v != nullptr && *v != '\0') {
-    out += "; ";
-    out += label;
-    out += ": ";
-    out += TrimRight(v);
-  }
+  return v == nullptr ? std::string() : TrimRight(v);
+}
+
+void AppendField(std::string& out, const std::string& value, const char* label) {
+  if (value.empty()) return;
+  out += "; ";
+  out += label;
+  out += ": ";
+  out += value;
 }
 
 void LogNotice(void* /*arg*/, const char* message) {
   spdlog::debug("PostgreSQL notice: {}", TrimRight(message ? message : ""));
-}
-
-void ReplaceAll(std::string& s, const std::string& needle, const std::string& with) {
-  if (needle.empty()) return;
-  for (std::size_t pos = s.find(needle); pos != std::string::npos;
-       pos = s.find(needle, pos + with.size())) {
-    s.replace(pos, needle.size(), with);
-  }
 }
 
 bool IsValidSettingName(std::string_view name) {
@@ -93,7 +94,7 @@ PgError PgConnection::ConnectionError(std::string_view what) const {
   std::string msg = "PostgreSQL " + description_ + ": " + std::string(what);
   const char* err = conn_ ? PQerrorMessage(conn_) : nullptr;
   if (err != nullptr && *err != '\0') msg += ": " + TrimRight(err);
-  return PgError(msg);
+  return PgError(config::RedactSecrets(msg));
 }
 
 PgResult PgConnection::Check(PGresult* raw, std::string_view statement) const {
@@ -113,20 +114,22 @@ PgResult PgConnection::Check(PGresult* raw, std::string_view statement) const {
     default:
       break;
   }
-  const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
-  const char* primary = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY);
-  std::string msg = "PostgreSQL " + description_ + ": ";
-  if (primary != nullptr) {
-    msg += TrimRight(primary);
-  } else {
-    msg += TrimRight(PQresultErrorMessage(result.get()));
-  }
-  if (state != nullptr) msg += std::string(" [SQLSTATE ") + state + "]";
-  AppendField(msg, result.get(), PG_DIAG_MESSAGE_DETAIL, "DETAIL");
-  AppendField(msg, result.get(), PG_DIAG_MESSAGE_HINT, "HINT");
-  AppendField(msg, result.get(), PG_DIAG_CONTEXT, "CONTEXT");
+  const std::string state = ErrorField(result.get(), PG_DIAG_SQLSTATE);
+  ErrorFields fields;
+  fields.primary = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY) != nullptr
+                       ? ErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY)
+                       : TrimRight(PQresultErrorMessage(result.get()));
+  fields.detail = ErrorField(result.get(), PG_DIAG_MESSAGE_DETAIL);
+  fields.hint = ErrorField(result.get(), PG_DIAG_MESSAGE_HINT);
+  fields.context = ErrorField(result.get(), PG_DIAG_CONTEXT);
+  MaskErrorFields(fields, state);  // row values the server quotes back (statement_shape.h)
+  std::string msg = "PostgreSQL " + description_ + ": " + fields.primary;
+  if (!state.empty()) msg += " [SQLSTATE " + state + "]";
+  AppendField(msg, fields.detail, "DETAIL");
+  AppendField(msg, fields.hint, "HINT");
+  AppendField(msg, fields.context, "CONTEXT");
   if (!statement.empty()) msg += "; statement: " + Excerpt(statement);
-  throw PgError(msg, state ? state : "");
+  throw PgError(config::RedactSecrets(msg), state);
 }
 
 void PgConnection::Exec(std::string_view sql) {
@@ -224,12 +227,25 @@ PgConnection Connect(const config::TargetSpec& target, const config::EnvLookup& 
   values.push_back(nullptr);
 
   const std::string description = target.host + ":" + port + "/" + target.database;
+  // The connection string as a log may show it: every parameter but the password.
+  if (spdlog::should_log(spdlog::level::debug)) {
+    std::string shown;
+    for (std::size_t i = 0; keys[i] != nullptr; ++i) {
+      if (std::string_view(keys[i]) == "password") continue;
+      shown += fmt::format("{}{}={}", shown.empty() ? "" : " ", keys[i], values[i]);
+    }
+    spdlog::debug("connecting to PostgreSQL: {} (password {})", shown,
+                  password.empty()  ? "none"
+                  : target.password ? "inline"
+                                    : "from $" + target.password_env);
+  }
   PGconn* raw = PQconnectdbParams(keys.data(), values.data(), 0);
   if (raw == nullptr) throw PgError("PostgreSQL " + description + ": out of memory connecting");
   if (PQstatus(raw) != CONNECTION_OK) {
     std::string msg = TrimRight(PQerrorMessage(raw));
     PQfinish(raw);
-    if (password.size() >= 3) ReplaceAll(msg, password, "***");
+    // Whatever its length (config/disclosure.h): libpq or a server might echo it.
+    msg = config::RedactSecrets(config::RedactSecret(msg, password));
     throw PgError("cannot connect to PostgreSQL " + description + " as user \"" + target.user +
                   "\": " + msg);
   }

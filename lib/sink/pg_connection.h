@@ -6,8 +6,11 @@
 //
 // Errors: every failure throws PgError. Its what() names the server (host:port/database), the
 // SQLSTATE, the server's own message with DETAIL/HINT/CONTEXT when present, and the first 200
-// characters of the statement. It never contains the password: Connect() also scrubs it from
-// libpq's message in case a server or libpq version echoes it.
+// characters of the statement's shape. It never contains a password (any registered secret is
+// masked, config/disclosure.h; Connect() also scrubs its own from libpq's message whatever its
+// length), nor, below --log-level trace, values: the statement is shown by its shape and the
+// row values PostgreSQL quotes back are masked (sink/statement_shape.h). Connect() logs the
+// connection parameters at debug level, without the password.
 //
 // Threads: a PgConnection is used by one thread at a time (libpq's rule); different connections
 // may be used from different threads.

@@ -7,6 +7,7 @@
 
 #include "sink/pg_quote.h"
 #include "sink/table_ddl.h"
+#include "sink/type_name.h"
 
 namespace etl::sink {
 namespace {
@@ -136,30 +137,6 @@ bool TypeAccepts(std::string_view have_text, std::string_view want_text) {
   return false;
 }
 
-void ValidateTypeText(std::string_view column, std::string_view pg_type) {
-  auto fail = [&](const std::string& why) {
-    throw std::invalid_argument(Quoted(column) + ": type \"" + std::string(pg_type) +
-                                "\" is not accepted: " + why);
-  };
-  if (Trim(pg_type).empty()) fail("it is empty");
-  int depth = 0;
-  for (char c : pg_type) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '_' || c == ' ' || c == '.' || c == '[' || c == ']';
-    if (plain) continue;
-    if (c == '(') {
-      if (++depth > 1) fail("nested parentheses");
-    } else if (c == ')') {
-      if (--depth < 0) fail("unbalanced parentheses");
-    } else if (c == ',') {
-      if (depth == 0) fail("a comma outside a modifier list");
-    } else {
-      fail(std::string("the character '") + c + "' cannot appear in a type name");
-    }
-  }
-  if (depth != 0) fail("unbalanced parentheses");
-}
-
 void EnsureSchema(PgConnection& conn, std::string_view schema) {
   conn.Exec("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema));
 }
@@ -202,7 +179,6 @@ std::string CreateTableSql(std::string_view schema, std::string_view table,
   std::string sql = "CREATE TABLE " + QualifiedName(schema, table) + " (";
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const auto& c = columns[i];
-    ValidateTypeText(c.name, c.pg_type);
     sql += i == 0 ? "\n  " : ",\n  ";
     sql += QuoteIdent(c.name) + " " + c.pg_type;
     const types::ColumnDefinition* extra = definition ? definition->FindColumn(c.name) : nullptr;
@@ -229,10 +205,34 @@ std::string CreateTableSql(std::string_view schema, std::string_view table,
   return sql;
 }
 
+std::vector<types::TargetColumn> WithResolvedTypes(
+    PgConnection& conn, const std::vector<types::TargetColumn>& columns) {
+  std::vector<std::string> types;
+  for (const auto& c : columns)
+    types.push_back(c.pg_type);
+  std::vector<std::string> canonical;
+  try {
+    canonical = ResolveTypeNames(conn, types);
+  } catch (const InvalidTypeName&) {
+    for (const auto& c : columns) {  // name the column (error path only)
+      try {
+        ResolveTypeName(conn, c.pg_type);
+      } catch (const InvalidTypeName& e) {
+        throw InvalidTypeName(Quoted(c.name) + ": " + e.what());
+      }
+    }
+    throw;
+  }
+  std::vector<types::TargetColumn> resolved = columns;
+  for (std::size_t i = 0; i < resolved.size(); ++i)
+    resolved[i].pg_type = canonical[i];
+  return resolved;
+}
+
 void CreateTable(PgConnection& conn, std::string_view schema, std::string_view table,
                  const std::vector<types::TargetColumn>& columns,
                  const types::TableDefinition* definition) {
-  conn.Exec(CreateTableSql(schema, table, columns, definition));
+  conn.Exec(CreateTableSql(schema, table, WithResolvedTypes(conn, columns), definition));
 }
 
 void AddPrimaryKey(PgConnection& conn, std::string_view schema, std::string_view table,
@@ -264,35 +264,7 @@ bool HasPrimaryKeyOrUnique(PgConnection& conn, std::string_view schema, std::str
 }
 
 std::vector<std::string> NormaliseTypes(PgConnection& conn, const std::vector<std::string>& types) {
-  if (types.empty()) return {};
-  std::string ddl = "CREATE TEMPORARY TABLE etl_type_probe (";
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    ValidateTypeText("#" + std::to_string(i + 1), types[i]);
-    if (i != 0) ddl += ", ";
-    ddl += "c" + std::to_string(i) + " " + types[i];
-  }
-  ddl += ")";
-  const bool nested = conn.in_transaction();
-  conn.Exec(nested ? "SAVEPOINT etl_type_probe" : "BEGIN");
-  std::vector<std::string> out;
-  try {
-    conn.Exec(ddl);
-    PgResult r = conn.Query(
-        "SELECT pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute "
-        "WHERE attrelid = 'pg_temp.etl_type_probe'::regclass AND attnum > 0 ORDER BY attnum");
-    for (int i = 0; i < r.rows(); ++i)
-      out.push_back(r.String(i, 0));
-  } catch (...) {
-    try {
-      conn.Exec(nested ? "ROLLBACK TO SAVEPOINT etl_type_probe; RELEASE SAVEPOINT etl_type_probe"
-                       : "ROLLBACK");
-    } catch (...) {
-    }
-    throw;
-  }
-  conn.Exec(nested ? "ROLLBACK TO SAVEPOINT etl_type_probe; RELEASE SAVEPOINT etl_type_probe"
-                   : "ROLLBACK");
-  return out;
+  return ResolveTypeNames(conn, types);
 }
 
 Compatibility CompareColumns(const std::vector<ExistingColumn>& existing,

@@ -25,11 +25,12 @@ std::string NewStageName(std::string_view target) {
 void CreateStage(PgConnection& conn, StageKind kind, std::string_view schema,
                  std::string_view stage, const std::vector<types::TargetColumn>& columns,
                  const types::TableDefinition* definition) {
+  const auto resolved = WithResolvedTypes(conn, columns);
   if (kind == StageKind::kTemporary) {
-    conn.Exec(CreateTableSql("pg_temp", stage, columns, definition) + " ON COMMIT DROP");
+    conn.Exec(CreateTableSql("pg_temp", stage, resolved, definition) + " ON COMMIT DROP");
     return;
   }
-  std::string sql = CreateTableSql(schema, stage, columns, definition);
+  std::string sql = CreateTableSql(schema, stage, resolved, definition);
   if (kind == StageKind::kUnlogged) sql.replace(0, 6, "CREATE UNLOGGED");
   conn.Exec(sql);
 }

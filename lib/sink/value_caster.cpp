@@ -1,6 +1,7 @@
 #include "sink/value_caster.h"
 
 #include "sink/schema_manager.h"
+#include "sink/type_name.h"
 
 namespace etl::sink {
 
@@ -25,8 +26,8 @@ std::string NullableTextArray(const std::vector<std::optional<std::string>>& val
 
 std::vector<CastValue> ValueCaster::Cast(std::string_view type,
                                          const std::vector<std::optional<std::string>>& values) {
-  ValidateTypeText("column_types", type);
-  const std::string t(type);
+  // Only PostgreSQL's own spelling of the type reaches the SQL (sink/type_name.h).
+  const std::string t = ResolveTypeName(conn_, type);
   std::vector<CastValue> out(values.size());
   if (values.empty()) return out;
   const std::string batch_sql = "SELECT u.v::" + t +

@@ -15,6 +15,7 @@
 
 #include "source/mysql_error.h"
 #include "source/mysql_quote.h"
+#include "source/statement_shape.h"
 
 namespace etl::source {
 namespace {
@@ -78,7 +79,7 @@ void MySqlConnection::Exec(const std::string& sql) {
       if (!stmt->getMoreResults()) break;
     }
   } catch (const sql::SQLException& e) {
-    throw FromConnector(e, "running \"" + sql + "\"", endpoint_);
+    throw FromConnector(e, "running a statement", endpoint_, {}, sql);
   }
 }
 
@@ -102,7 +103,7 @@ std::vector<MySqlRow> MySqlConnection::Query(const std::string& sql) {
     }
     return rows;
   } catch (const sql::SQLException& e) {
-    throw FromConnector(e, "running \"" + sql + "\"", endpoint_);
+    throw FromConnector(e, "running a statement", endpoint_, {}, sql);
   }
 }
 
@@ -145,6 +146,12 @@ MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLooku
   if (ssl_mode >= sql::SSL_MODE_PREFERRED) props["sslEnforce"] = true;
   if (ssl_mode >= sql::SSL_MODE_VERIFY_CA) props["sslVerify"] = true;
 
+  spdlog::debug(
+      "connecting to MySQL: host={} port={} user={} database={} ssl_mode={} (password {})",
+      source.host, source.port, source.user, source.database, source.ssl_mode,
+      password.empty()  ? "none"
+      : source.password ? "inline"
+                        : "from $" + source.password_env);
   std::unique_ptr<sql::Connection> raw;
   try {
     std::lock_guard<std::mutex> lock(DriverMutex());

@@ -23,7 +23,8 @@
 // silent new session without the settings above.
 //
 // Errors are MySqlError (source/mysql_error.h) carrying the server's message, error code,
-// SQLSTATE and host:port/database; never the password.
+// SQLSTATE, host:port/database and the statement's shape; never a password, and values only at
+// --log-level trace. Connect() logs its parameters at debug level, without the password.
 //
 // Thread safety: a MySqlConnection is used by one thread at a time. Connect() may be called
 // from several threads at once. While a RowReader (source/row_reader.h) streams from a

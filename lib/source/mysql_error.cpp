@@ -2,6 +2,9 @@
 
 #include <cppconn/exception.h>
 
+#include "config/disclosure.h"
+#include "source/statement_shape.h"
+
 namespace etl::source {
 
 bool MySqlError::IsConnectionError() const {
@@ -20,14 +23,10 @@ bool MySqlError::IsConnectionError() const {
 }
 
 MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
-                         std::string_view endpoint, std::string_view secret) {
-  std::string server_message = e.what();
-  if (!secret.empty()) {
-    for (std::size_t at = server_message.find(secret); at != std::string::npos;
-         at = server_message.find(secret, at + 3)) {
-      server_message.replace(at, secret.size(), "***");
-    }
-  }
+                         std::string_view endpoint, std::string_view secret,
+                         std::string_view statement) {
+  std::string server_message = MaskServerMessage(e.what(), statement, e.getSQLState());
+  server_message = config::RedactSecrets(config::RedactSecret(server_message, secret));
   if (server_message.empty()) server_message = "unknown connector error";
   std::string message(doing);
   message += ": ";
@@ -37,7 +36,8 @@ MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
   message += ") [";
   message += endpoint;
   message += "]";
-  return MySqlError(message, e.getErrorCode(), e.getSQLState());
+  if (!statement.empty()) message += "; statement: " + StatementForLog(statement);
+  return MySqlError(config::RedactSecrets(message), e.getErrorCode(), e.getSQLState());
 }
 
 }  // namespace etl::source

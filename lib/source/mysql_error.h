@@ -6,7 +6,10 @@
 //   "connecting: Access denied for user 'etl'@'localhost' (using password: YES)
 //    (MySQL error 1045, SQLSTATE 28000) [127.0.0.1:3306/shop]".
 // It never contains a password: the connection layer never puts one in the context, and
-// FromConnector() masks the secret it is given should the connector ever echo it.
+// FromConnector() masks every registered secret (config/disclosure.h) and the one it is given
+// should the connector ever echo them, whatever their length. Nor does it show values: a
+// statement appears by its shape, and values the server quotes are masked
+// (source/statement_shape.h), except at --log-level trace.
 
 #include <stdexcept>
 #include <string>
@@ -37,8 +40,11 @@ class MySqlError : public std::runtime_error {
 
 // Builds the error for a connector exception. `doing` says what was being done ("reading
 // shop.orders"), `endpoint` is "host:port/database". Occurrences of `secret` (when non-empty)
-// in the connector's message are replaced by "***".
+// and of every registered secret in the connector's message are replaced by "***". With a
+// `statement`, the message names it ("; statement: <StatementForLog>") and the server's message
+// is masked with MaskServerMessage.
 MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
-                         std::string_view endpoint, std::string_view secret = {});
+                         std::string_view endpoint, std::string_view secret = {},
+                         std::string_view statement = {});
 
 }  // namespace etl::source

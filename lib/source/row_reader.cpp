@@ -24,7 +24,7 @@ double Since(Clock::time_point start) {
 }  // namespace
 
 RowReader::RowReader(MySqlConnection& conn, const std::string& sql, std::string context)
-    : context_(std::move(context)), endpoint_(conn.endpoint()) {
+    : context_(std::move(context)), endpoint_(conn.endpoint()), sql_(sql) {
   const auto start = Clock::now();
   try {
     statement_.reset(conn.native().createStatement());
@@ -40,7 +40,7 @@ RowReader::RowReader(MySqlConnection& conn, const std::string& sql, std::string 
       }
     }
   } catch (const sql::SQLException& e) {
-    throw FromConnector(e, context_, endpoint_);
+    throw FromConnector(e, context_, endpoint_, {}, sql_);
   }
   stats_.execute_seconds = Since(start);
   stats_.seconds = stats_.execute_seconds;
@@ -99,7 +99,7 @@ bool RowReader::ReadBatch(types::RowBatch& out, std::size_t max_rows, std::size_
         e,
         context_ + " (after " +
             std::to_string(stats_.rows + static_cast<std::int64_t>(out.row_count())) + " rows)",
-        endpoint_);
+        endpoint_, {}, sql_);
   }
   stats_.rows += static_cast<std::int64_t>(out.row_count());
   stats_.bytes += bytes;

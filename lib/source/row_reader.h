@@ -69,6 +69,7 @@ class RowReader {
   std::unique_ptr<sql::ResultSet> result_;
   std::string context_;
   std::string endpoint_;
+  std::string sql_;  // for errors: shown by its shape (source/statement_shape.h)
   std::size_t columns_ = 0;
   std::vector<unsigned> bit_bytes_;  // per column: byte width of a BIT column, 0 otherwise
   bool exhausted_ = false;

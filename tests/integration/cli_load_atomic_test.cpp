@@ -241,9 +241,9 @@ bool KillWhileLoading(const std::string& job, const std::string& schema,
                       const std::string& strategy, int delay_ms) {
   const std::string pid_file = job + ".pid";
   const std::string log_file = job + ".log";
-  RunShell(std::string("rm -f ") + Quote(pid_file) + "; " + Quote(ETL_BINARY) + " run " +
-           Quote(job) + " --strategy " + strategy + " --progress never >" + Quote(log_file) +
-           " 2>&1 & echo $! > " + Quote(pid_file));
+  RunShell(std::string("rm -f ") + Quote(pid_file) + "; " + Quote(etl::testing::EtlBinary()) +
+           " run " + Quote(job) + " --strategy " + strategy + " --progress never >" +
+           Quote(log_file) + " 2>&1 & echo $! > " + Quote(pid_file));
   const std::string pid = Trim(ReadFile(pid_file));
   REQUIRE(!pid.empty());
   bool seen = false;

@@ -403,7 +403,7 @@ TEST_CASE(
   const std::string json = etl::testing::ReadFile(report);
   CHECK_THAT(etl::testing::JsonString(json, "error"),
              Catch::Contains("\\\"fk_film_actor_film\\\"") &&
-                 Catch::Contains("\\\"film_actor\\\"") && Catch::Contains("(film_id)=(999)"));
+                 Catch::Contains("\\\"film_actor\\\"") && Catch::Contains("(film_id)=(?)"));
   CHECK(Count("SELECT count(*) FROM schema_copy.film_actor") == 151);  // the data stays
   // The broken key is not left behind (it would fail every later reload); the others are valid.
   CHECK(TargetForeignKeys(false) == SourceForeignKeys() - 1);

@@ -46,7 +46,7 @@ CommandResult RunEtlWithout(const std::vector<std::string>& unset,
   std::string cmd = "env";
   for (const auto& name : unset)
     cmd += " -u " + ShellQuote(name);
-  cmd += " " + ShellQuote(ETL_BINARY);
+  cmd += " " + ShellQuote(etl::testing::EtlBinary());
   for (const auto& a : args)
     cmd += " " + ShellQuote(a);
   return etl::testing::RunShell(cmd);

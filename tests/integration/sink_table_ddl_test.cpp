@@ -105,7 +105,7 @@ TEST_CASE("CreateForeignKeys adds and validates and skips what it cannot and dro
   REQUIRE(out.failures.size() == 1);
   CHECK_THAT(out.failures[0], Catch::Contains("\"fk_bad\"") &&
                                   Catch::Contains("the constraint was dropped") &&
-                                  Catch::Contains("(pid)=(2)"));
+                                  Catch::Contains("(pid)=(?)"));
   REQUIRE(out.skipped.size() == 2);
   CHECK_THAT(out.skipped[0], Catch::Contains("no primary key or unique index on (\"code\")"));
   CHECK_THAT(out.skipped[1], Catch::Contains("\"ddl_test\".\"nowhere\" does not exist"));

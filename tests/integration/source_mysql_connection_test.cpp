@@ -7,8 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "config/disclosure.h"
 #include "source/mysql_connection.h"
 #include "source/mysql_error.h"
+#include "source/row_reader.h"
 #include "support/test_env.h"
 
 namespace etl::source_tests {
@@ -195,4 +197,49 @@ TEST_CASE("A moved-from connection is inert and the moved-to one works", "[sourc
   auto b = std::move(a);
   CHECK(b.QueryScalar("SELECT 2") == "2");
   CHECK_THROWS_AS(a.native(), std::logic_error);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST_CASE("statement errors show the statement's shape, not its values (values at trace)",
+          "[source][connection][disclosure]") {
+  etl::testing::ResetMySqlDatabase("etl_src_shape");
+  etl::testing::MySql("CREATE TABLE t (k varchar(40) PRIMARY KEY)", "etl_src_shape");
+  auto conn = Connect(TestSource("etl_src_shape"), TestEnv(std::nullopt));
+  // A keyset cursor value, as a reader's statement carries it.
+  const std::string sql =
+      "SELECT `k` FROM `etl_src_shape`.`t` WHERE (`k` > 'cursor-secret@example.com') AND nope = 7 "
+      "ORDER BY `k` LIMIT 100";
+  for (const bool trace : {false, true}) {
+    etl::config::SetShowValues(trace);
+    INFO("trace: " << trace);
+    for (int via_reader = 0; via_reader < 2; ++via_reader) {
+      try {
+        if (via_reader == 1) {
+          etl::source::RowReader reader(conn, sql, "reading etl_src_shape.t");
+        } else {
+          conn.Query(sql);
+        }
+        FAIL("a statement with an unknown column ran");
+      } catch (const MySqlError& e) {
+        const std::string what = e.what();
+        INFO(what);
+        CHECK(what.find("Unknown column 'nope'") != std::string::npos);
+        CHECK((what.find("cursor-secret") != std::string::npos) == trace);
+        if (!trace) {
+          CHECK(what.find("statement: SELECT `k` FROM `etl_src_shape`.`t` WHERE (`k` > ?) AND "
+                          "nope = ? ORDER BY `k` LIMIT ?") != std::string::npos);
+        }
+      }
+    }
+    // A syntax error quotes the statement back from where parsing stopped.
+    try {
+      conn.Query("SELECT 1 FROM t WHERE k = 'syntax-secret' ORDER BYY k");
+      FAIL("a syntax error ran");
+    } catch (const MySqlError& e) {
+      const std::string what = e.what();
+      INFO(what);
+      CHECK(what.find("1064") != std::string::npos);
+      CHECK((what.find("syntax-secret") != std::string::npos) == trace);
+    }
+  }
+  etl::config::SetShowValues(false);
 }

@@ -171,7 +171,13 @@ TEST_CASE("RowReader streams 200k rows in flat memory", "[source][reader][stream
   CHECK(reader.stats().bytes >= 200000LL * 250);
   // ~50 MB went through; a buffered result would hold all of it. Loosely: growth < 16 MB.
   INFO("VmRSS before " << before << " kB, peak " << peak << " kB");
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine (256 MB by default): RSS says nothing here
+  // (scripts/sanitize.sh); the normal build checks the bound.
+  CHECK(peak >= before);
+#else
   CHECK(peak - before < 16 * 1024);
+#endif
 }
 
 TEST_CASE("An unbuffered stream occupies its connection", "[source][reader][stream]") {

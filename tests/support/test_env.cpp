@@ -96,11 +96,16 @@ CommandResult RunShell(const std::string& command_line) {
   return r;
 }
 
+std::string EtlBinary() {
+  const char* other = std::getenv("ETL_TEST_BINARY");
+  return other != nullptr && *other != '\0' ? std::string(other) : std::string(ETL_BINARY);
+}
+
 CommandResult RunEtl(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   std::string cmd;
   for (const auto& e : env)
     cmd += ShellQuote(e) + " ";
-  cmd += ShellQuote(ETL_BINARY);
+  cmd += ShellQuote(EtlBinary());
   for (const auto& a : args)
     cmd += " " + ShellQuote(a);
   if (!env.empty()) cmd = "env " + cmd;

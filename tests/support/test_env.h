@@ -18,6 +18,9 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
+// The `etl` binary the tests run: $ETL_TEST_BINARY when set (scripts/sanitize.sh points it at the
+// sanitizer build's binary), else the one built with the tests.
+std::string EtlBinary();
 // Runs `etl` with the arguments (each shell-quoted), extra environment "K=V" entries prepended.
 CommandResult RunEtl(const std::vector<std::string>& args,
                      const std::vector<std::string>& env = {});

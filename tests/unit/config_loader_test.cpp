@@ -314,10 +314,11 @@ TEST_CASE("strings are interpolated before they are typed") {
                              "'MYSQL_USER' is not set (set it, or give a default with "
                              "${MYSQL_USER:-default})"});
   }
-  SECTION("an interpolated value is still typed") {
+  SECTION("an interpolated value is still typed; the error shows the text, not the value") {
+    // The value may be a secret: the message shows the scalar as written (found by the fuzzer).
     ExpectErrors(text,
                  {"job.yml:12:24: error: tables.orders.performance.parallel_chunks: "
-                  "expected an integer, got 'many'"},
+                  "expected an integer, got '${CHUNKS}' (value from the environment not shown)"},
                  {{"CHUNKS", "many"}});
   }
 }
@@ -848,6 +849,23 @@ TEST_CASE("an empty value is located at its key") {
       "  database: d\ntables:\n  orders:\n",
       {"job.yml:5:3: error: source.port: expected an integer, got nothing",
        "job.yml:9:3: error: tables.orders: expected a mapping, got nothing"});
+}
+
+TEST_CASE("tables_file must be a regular file: a device or FIFO is refused, never read") {
+  for (const std::string path : {"/dev/zero", "/dev/stdin"}) {
+    INFO(path);
+    const LoadResult r = Load(
+        "version: 1\nsource: {database: shop}\ntarget: {database: dw}\n"
+        "tables_file: " +
+        path + "\n");
+    CHECK_FALSE(r.ok());
+    const auto lines = Lines(r);
+    INFO(lines.size() << " diagnostics, the first: " << (lines.empty() ? "" : lines[0]));
+    CHECK(std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.find("cannot read tables file '" + path + "': is not a regular file") !=
+             std::string::npos;
+    }));
+  }
 }
 
 }  // namespace

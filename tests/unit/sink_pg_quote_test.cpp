@@ -142,17 +142,3 @@ TEST_CASE("CreateTableSql quotes names, keeps NOT NULL, adds enum CHECK, no prim
         "CREATE TABLE \"s\".\"t\" (\n  \"id\" bigint NOT NULL,\n  \"Status\" text CHECK "
         "(\"Status\" IN ('new', 'it''s', '')),\n  \"price\" numeric(12,2)\n)");
 }
-
-TEST_CASE("ValidateTypeText refuses anything but a type", "[sink][schema]") {
-  CHECK_NOTHROW(ValidateTypeText("c", "numeric(12, 2)"));
-  CHECK_NOTHROW(ValidateTypeText("c", "timestamp(3) with time zone"));
-  CHECK_NOTHROW(ValidateTypeText("c", "text[]"));
-  CHECK_NOTHROW(ValidateTypeText("c", "public.citext"));
-  CHECK_THROWS_WITH(ValidateTypeText("c", "int; DROP TABLE x"),
-                    Catch::Contains("column \"c\"") && Catch::Contains("';'"));
-  CHECK_THROWS_WITH(ValidateTypeText("c", "int, evil text"), Catch::Contains("comma"));
-  CHECK_THROWS_WITH(ValidateTypeText("c", "text DEFAULT 'x'"), Catch::Contains("'''"));
-  CHECK_THROWS(ValidateTypeText("c", "numeric(12"));
-  CHECK_THROWS_WITH(ValidateTypeText("c", "int) --"), Catch::Contains("unbalanced"));
-  CHECK_THROWS(ValidateTypeText("c", " "));
-}
