@@ -44,6 +44,13 @@ struct SourceSpec {  // MySQL / MariaDB
   std::string database;
   std::string ssl_mode = "preferred";  // disabled|preferred|required|verify_ca|verify_identity
   SessionSettings session;
+  // Timeouts and TLS files (contract: "Additions (second wave)"). File paths are already
+  // resolved against the job file's directory; "" when not given.
+  int connect_timeout_s = 10;
+  int read_timeout_s = 600;  // also the write timeout: no read or write waits longer
+  std::string ssl_ca;
+  std::string ssl_cert;
+  std::string ssl_key;
 };
 
 struct TargetSpec {  // PostgreSQL
@@ -56,11 +63,25 @@ struct TargetSpec {  // PostgreSQL
   std::string schema = "public";
   std::string sslmode = "prefer";  // libpq sslmode values
   SessionSettings session;
+  // Bounds connecting and, derived from it, how long a silent server is waited for
+  // (sink/pg_connection.h). TLS file paths resolved like the source's; "" when not given.
+  int connect_timeout_s = 10;
+  std::string sslrootcert;
+  std::string sslcert;
+  std::string sslkey;
 };
 
 struct PoolSpec {
   int size = 4;
   int timeout_s = 300;
+};
+
+// pipeline.retry: how often a unit of work whose connection was lost is tried (attempts counts
+// the first try), and the capped exponential backoff between tries (pipeline/retry_policy.h).
+struct RetrySpec {
+  int attempts = 3;
+  double initial_backoff_s = 1;
+  double max_backoff_s = 60;
 };
 
 struct PipelineSpec {
@@ -69,6 +90,7 @@ struct PipelineSpec {
   int parallel_tables = 1;
   std::string reject_dir = "./rejects";
   PoolSpec pool;
+  RetrySpec retry;
 };
 
 struct PerformanceRules {

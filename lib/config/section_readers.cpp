@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "config/fault_keys.h"
 #include "config/pg_session_rules.h"
 #include "config/suggest.h"
 
@@ -54,9 +55,12 @@ bool IsSettingName(const std::string& name) {
 }
 
 std::optional<Fields> BlockFields(SpecReader& reader, const Field& block,
-                                  const std::vector<std::string_view>& known) {
+                                  const std::vector<std::string_view>& known,
+                                  const std::vector<std::string_view>& more_known = {}) {
   auto fields = reader.Map(block.value, block.path, block.key_node.Mark());
-  if (fields) reader.CheckKnownKeys(*fields, known);
+  std::vector<std::string_view> all = known;
+  all.insert(all.end(), more_known.begin(), more_known.end());
+  if (fields) reader.CheckKnownKeys(*fields, all);
   return fields;
 }
 
@@ -217,7 +221,8 @@ void RequireNonEmptyItems(SpecReader& reader, const Field* field,
 void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
   const auto f = BlockFields(
       reader, block,
-      {"host", "port", "user", "password_env", "password", "database", "ssl_mode", "session"});
+      {"host", "port", "user", "password_env", "password", "database", "ssl_mode", "session"},
+      kSourceFaultKeys);
   if (!f) return;
   RequireNonEmpty(reader, reader.GetString(*f, "host", out.host), out.host);
   reader.GetInt(*f, "port", out.port, Range::Between(1, 65535));
@@ -230,12 +235,14 @@ void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
   }
   reader.GetEnum(*f, "ssl_mode", out.ssl_mode, kMySqlSslModes);
   ReadSession(reader, *f, SessionKind::kMySql, out.session);
+  ReadSourceFaultKeys(reader, *f, out);
 }
 
 void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
   const auto f = BlockFields(reader, block,
                              {"host", "port", "user", "password_env", "password", "database",
-                              "schema", "sslmode", "session"});
+                              "schema", "sslmode", "session"},
+                             kTargetFaultKeys);
   if (!f) return;
   RequireNonEmpty(reader, reader.GetString(*f, "host", out.host), out.host);
   reader.GetInt(*f, "port", out.port, Range::Between(1, 65535));
@@ -248,18 +255,20 @@ void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
   RequireNonEmpty(reader, reader.GetString(*f, "schema", out.schema), out.schema);
   reader.GetEnum(*f, "sslmode", out.sslmode, kPgSslModes);
   ReadSession(reader, *f, SessionKind::kPostgres, out.session);
+  ReadTargetFaultKeys(reader, *f, out);
 }
 
 void ReadPipeline(SpecReader& reader, const Field& block, PipelineSpec& out) {
-  const auto f =
-      BlockFields(reader, block,
-                  {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir", "pool"});
+  const auto f = BlockFields(
+      reader, block, {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir", "pool"},
+      kPipelineFaultKeys);
   if (!f) return;
   reader.GetBool(*f, "enable_optimizations", out.enable_optimizations);
   reader.GetBool(*f, "benchmark", out.benchmark);
   reader.GetInt(*f, "parallel_tables", out.parallel_tables, Range::AtLeast(1));
   RequireNonEmpty(reader, reader.GetString(*f, "reject_dir", out.reject_dir), out.reject_dir);
   ReadPool(reader, *f, out.pool);
+  ReadPipelineFaultKeys(reader, *f, out);
 }
 
 void ReadPerformanceRules(SpecReader& reader, const Field& block, PerformanceRules& out) {
