@@ -8,6 +8,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/job_loading.h"
+#include "app/signal_watcher.h"
 #include "config/job_loader.h"
 #include "pipeline/job_lock.h"
 #include "pipeline/job_runner.h"
@@ -38,6 +39,9 @@ int Finish(const RunOptions& options, const GlobalOptions& global, report::RunRe
 
 int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
            const GlobalOptions& global) {
+  // Before any thread starts (see app/signal_watcher.h); lives until the report is written.
+  pipeline::Cancellation cancellation;
+  SignalWatcher signals(cancellation);
   report::RunReport report;
   report.started_at = report::NowIso8601();
   report.run_id = report::NewRunId();
@@ -95,7 +99,14 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
   request.benchmark = options.benchmark;
   request.progress =
       options.progress == "always" || (options.progress == "auto" && ::isatty(STDERR_FILENO) == 1);
+  request.cancellation = &cancellation;
   pipeline::RunJob(request, report);
+  if (cancellation.requested()) {
+    report.error = fmt::format(
+        "cancelled by {}: tables that were loading were rolled back, tables not started skipped",
+        cancellation.Reason());
+    return Finish(options, global, report, ExitCodeForSignal(cancellation.signal()));
+  }
   return Finish(options, global, report, report.any_failed() ? kExitFailed : kExitOk);
 }
 

@@ -24,6 +24,7 @@
 
 #include "config/job_loader.h"
 #include "config/job_spec.h"
+#include "pipeline/cancellation.h"
 #include "pipeline/connection_budget.h"
 #include "report/run_report.h"
 
@@ -39,6 +40,7 @@ struct LoadContext {
   bool progress = false;                     // progress lines on stderr
   ConnectionBudget* mysql_budget = nullptr;
   ConnectionBudget* pg_budget = nullptr;
+  Cancellation* cancellation = nullptr;  // the run's (pipeline/cancellation.h); may be null
 };
 
 report::TableReport LoadTable(const LoadContext& context, const config::TableSpec& table);

@@ -14,11 +14,19 @@
 // values are sent unquoted when numeric, else as quoted string literals. REQUIRES: a session
 // sql_mode given by the spec must not contain NO_BACKSLASH_ESCAPES (source/mysql_quote.h).
 //
-// TLS: the connector (1.1.12 over libmariadb) ignores OPT_SSL_MODE, so ssl_mode is mapped onto
-// what libmariadb honours: disabled -> no TLS; preferred -> TLS when the server offers it
-// (sslEnforce), else plain; required -> as preferred, then the session must be encrypted
-// (Ssl_cipher set) or Connect fails; verify_ca / verify_identity -> sslVerify (TLS required,
-// server certificate AND host name checked: verify_ca is as strict as verify_identity).
+// Timeouts (source.connect_timeout_s, source.read_timeout_s): connecting, including the wait for
+// the server's greeting, gives up after connect_timeout_s; any single wait for data from the
+// server (a statement's first row, the next packet of a stream) or to send to it gives up after
+// read_timeout_s with MySQL error 2013 "Lost connection" (IsConnectionError: retryable), so a
+// server that stops answering never hangs a run.
+//
+// TLS (source.ssl_mode, ssl_ca, ssl_cert, ssl_key): disabled -> plain text; preferred -> TLS
+// when the server offers it; required -> TLS or Connect fails; verify_ca -> as required, and
+// the server's certificate must chain to ssl_ca (host name not checked); verify_identity -> as
+// verify_ca and the certificate must name the host connected to. ssl_cert/ssl_key are sent when
+// the server asks for a client certificate (every mode but disabled). The connector cannot
+// enforce `required` and `verify_ca` itself (see mysql_connection.cpp): Connect checks
+// Ssl_cipher after connecting for those two.
 // Auto-reconnect is off: a lost connection is an error (MySqlError::IsConnectionError), never a
 // silent new session without the settings above.
 //
@@ -46,10 +54,6 @@ namespace etl::source {
 
 // One row of a buffered metadata query; std::nullopt is SQL NULL.
 using MySqlRow = std::vector<std::optional<std::string>>;
-
-struct ConnectOptions {
-  int connect_timeout_s = 10;
-};
 
 class MySqlConnection {
  public:
@@ -85,6 +89,8 @@ class MySqlConnection {
   sql::Connection& native();
 
  private:
+  void Close() noexcept;
+
   std::unique_ptr<sql::Connection> connection_;
   std::string endpoint_;
   std::string server_version_;
@@ -94,8 +100,16 @@ class MySqlConnection {
 // Opens a session to `source` (password via config::ResolvePassword) and applies the session
 // settings described above. Throws MySqlError; std::runtime_error from ResolvePassword when
 // the password variable is unset.
-MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env,
-                        const ConnectOptions& options = {});
+MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env);
+
+// The hard stop of a run that must end now (see sink::StopAllSessions, its PostgreSQL twin):
+// ends every MySqlConnection open in this process (KILL CONNECTION, each from a new session on
+// a detached thread, so that a server that stopped answering delays nothing here), and makes
+// every later Connect fail with MySqlError (1317, SQLSTATE 70100) naming `reason`. The owners
+// see their current or next statement fail with a lost connection. Never blocks; any thread.
+void StopAllSessions(const std::string& reason) noexcept;
+// Lets Connect open sessions again after StopAllSessions (for tests).
+void AcceptNewSessions() noexcept;
 
 // Interrupts the statement session `connection_id` is running (KILL QUERY, from a new session
 // of its own), so a reader streaming a large unbuffered result stops at once instead of

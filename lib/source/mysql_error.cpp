@@ -13,10 +13,25 @@ bool MySqlError::IsConnectionError() const {
     case 2055:  // CR_SERVER_LOST_EXTENDED
     case 1053:  // ER_SERVER_SHUTDOWN
     case 1927:  // ER_CONNECTION_KILLED (MariaDB)
+    case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
       return true;
+    case 0: {
+      // Connector-side failures carry no code; only their text says the session is gone.
+      const std::string_view text = what();
+      if (text.find("Lost connection") != std::string_view::npos ||
+          text.find("server has gone away") != std::string_view::npos) {
+        return true;
+      }
+      break;
+    }
     default:
-      return sqlstate_.rfind("08", 0) == 0;  // SQLSTATE class 08: connection exception
+      break;
   }
+  return sqlstate_.rfind("08", 0) == 0;  // SQLSTATE class 08: connection exception
+}
+
+bool MySqlError::IsSerializationFailure() const {
+  return code_ == 1213 || sqlstate_ == "40001";  // ER_LOCK_DEADLOCK
 }
 
 MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,

@@ -26,9 +26,18 @@ class MySqlError : public std::runtime_error {
   int code() const { return code_; }                         // 0 when not from the server
   const std::string& sqlstate() const { return sqlstate_; }  // "" when unknown
 
-  // The connection itself is gone (server went away, lost during query, cannot connect):
-  // retrying on a new connection may succeed. Query errors (syntax, missing table) are not.
+  // The connection itself is gone or could not be made because the server is away: server
+  // gone or lost mid-query (2006, 2013, 2055: also what a read timeout gives), cannot connect
+  // (2002, 2003), server shutting down (1053), the session killed by KILL (1927 from MariaDB,
+  // 4031 from MySQL's idle disconnect), any SQLSTATE of class 08, and connector errors without
+  // a code that say "Lost connection" / "gone away". The session is unusable; a new connection
+  // may succeed. Everything else is not: access denied (1045, SQLSTATE 28000), unknown database,
+  // syntax errors, a statement stopped by KILL QUERY (1317: that is how etl cancels its own
+  // statements), TLS failures (2026).
   bool IsConnectionError() const;
+  // A deadlock or serialization failure (1213, SQLSTATE 40001): the transaction was rolled back
+  // by the server and running it again is safe. The session stays usable.
+  bool IsSerializationFailure() const;
 
  private:
   int code_;
