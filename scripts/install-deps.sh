@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential cmake pkg-config clang-format git
   libyaml-cpp-dev libcli11-dev libpq-dev libmysqlcppconn-dev libsimdjson-dev libspdlog-dev catch2
   mariadb-server mariadb-client postgresql postgresql-client
-  time procps
+  time procps openssl
 )
 POLICY_RC_D=/usr/sbin/policy-rc.d
 

@@ -453,6 +453,9 @@ cmd_start() {
     tls_init
     tls_enable
   fi
+  # A server left frozen (a fault test that was killed before its thaw) runs again.
+  if mysql_running; then cmd_signal CONT mysql; fi
+  if pg_running; then cmd_signal CONT pg; fi
   # A server started before TLS was asked for is restarted with it.
   if mysql_running && ! mysql_tls_matches; then mysql_stop; fi
   mysql_start
