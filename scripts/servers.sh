@@ -10,8 +10,10 @@
 #   scripts/servers.sh stop     stop both cleanly
 #   scripts/servers.sh status   say what runs where
 #   scripts/servers.sh env      print `export ETL_...=...` lines: eval "$(scripts/servers.sh env)"
-#   scripts/servers.sh restart mysql|pg   stop and start one server (fault tests: a server that
-#                               restarts mid-load); its data and port stay
+#   scripts/servers.sh restart mysql|pg [--plain]   stop and start one server (fault tests: a
+#                               server that restarts mid-load); its data and port stay. --plain:
+#                               without TLS this once (the TLS tests' server that offers none);
+#                               the next start or restart brings TLS back
 #   scripts/servers.sh freeze mysql|pg    SIGSTOP every process of one server: it keeps its
 #                               sockets (the kernel still completes handshakes and ACKs) but never
 #                               answers, the "server stopped answering" fault
@@ -543,6 +545,11 @@ cmd_restart() {
   load_state || die "servers not initialised; run: scripts/servers.sh start"
   # A frozen server takes the stop signal only once it runs again.
   cmd_signal CONT "$which" 2>/dev/null || true
+  case "${2:-}" in
+    "") ;;
+    --plain) TLS=0 ;;
+    *) die "unknown option for restart: $2 (expected --plain)" ;;
+  esac
   case "$which" in
     mysql)
       mysql_stop
@@ -561,11 +568,11 @@ case "${1:-}" in
   stop) with_lock cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  restart) with_lock cmd_restart "${2:-}" ;;
+  restart) with_lock cmd_restart "${2:-}" "${3:-}" ;;
   freeze) cmd_signal STOP "${2:-}" ;;
   thaw) cmd_signal CONT "${2:-}" ;;
   *)
-    echo "usage: $0 start [--tls]|stop|status|env|restart mysql|pg|freeze mysql|pg|thaw mysql|pg" >&2
+    echo "usage: $0 start [--tls]|stop|status|env|restart mysql|pg [--plain]|freeze mysql|pg|thaw mysql|pg" >&2
     exit 2
     ;;
 esac

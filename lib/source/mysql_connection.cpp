@@ -92,7 +92,8 @@ MySqlConnection::MySqlConnection(MySqlConnection&& other) noexcept
     : connection_(std::move(other.connection_)),
       endpoint_(std::move(other.endpoint_)),
       server_version_(std::move(other.server_version_)),
-      connection_id_(std::exchange(other.connection_id_, 0)) {}
+      connection_id_(std::exchange(other.connection_id_, 0)),
+      encrypted_(other.encrypted_) {}
 
 MySqlConnection& MySqlConnection::operator=(MySqlConnection&& other) noexcept {
   if (this != &other) {
@@ -101,6 +102,7 @@ MySqlConnection& MySqlConnection::operator=(MySqlConnection&& other) noexcept {
     endpoint_ = std::move(other.endpoint_);
     server_version_ = std::move(other.server_version_);
     connection_id_ = std::exchange(other.connection_id_, 0);
+    encrypted_ = other.encrypted_;
   }
   return *this;
 }
@@ -158,6 +160,19 @@ void MySqlConnection::SetReadOnly() {
   Exec("SET SESSION TRANSACTION READ ONLY");
 }
 
+void MySqlConnection::ConfirmStreamEnded(const std::string& context) {
+  if (!encrypted_) return;
+  try {
+    QueryScalar("SELECT 1");
+  } catch (const MySqlError& e) {
+    throw MySqlError(context +
+                         ": Lost connection to server during query: the encrypted result "
+                         "stream ended without the server's end of result (" +
+                         e.what() + ")",
+                     2013, "HY000");
+  }
+}
+
 const std::string& MySqlConnection::server_version() {
   if (server_version_.empty()) server_version_ = QueryScalar("SELECT VERSION()").value_or("");
   return server_version_;
@@ -191,14 +206,18 @@ void SetTlsProperties(const config::SourceSpec& source, int ssl_mode,
   if (ssl_mode == sql::SSL_MODE_VERIFY_IDENTITY) props["sslVerify"] = true;
 }
 
+bool IsEncrypted(MySqlConnection& conn) {
+  const auto status = conn.Query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+  return !status.empty() && status[0].size() >= 2 && !status[0][1].value_or("").empty();
+}
+
 // `required` and `verify_ca`: see SetTlsProperties.
 void RequireEncrypted(MySqlConnection& conn, const config::SourceSpec& source) {
-  const auto status = conn.Query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
-  if (!status.empty() && status[0].size() >= 2 && !status[0][1].value_or("").empty()) return;
+  if (conn.encrypted()) return;
   throw MySqlError("connecting to MySQL: ssl_mode is " + source.ssl_mode +
                        " but the connection is not encrypted (the server offers no TLS) [" +
                        conn.endpoint() + "]",
-                   2026, "HY000");
+                   2026, "HY000", /*connecting=*/true);
 }
 
 // Opens and prepares a session (everything Connect does but the bookkeeping of open sessions).
@@ -229,12 +248,14 @@ MySqlConnection OpenSession(const config::SourceSpec& source, const config::EnvL
     sql::Driver* driver = get_driver_instance();
     raw.reset(driver->connect(props));
   } catch (const sql::SQLException& e) {
-    throw FromConnector(e, "connecting to MySQL as user '" + source.user + "'", endpoint, password);
+    throw FromConnector(e, "connecting to MySQL as user '" + source.user + "'", endpoint, password,
+                        /*connecting=*/true);
   }
   if (!raw)
     throw MySqlError("connecting to MySQL: the connector returned no connection [" + endpoint + "]",
                      0, "");
   MySqlConnection conn(std::move(raw), endpoint);
+  conn.set_encrypted(ssl_mode != sql::SSL_MODE_DISABLED && IsEncrypted(conn));
   if (ssl_mode == sql::SSL_MODE_REQUIRED || ssl_mode == sql::SSL_MODE_VERIFY_CA) {
     RequireEncrypted(conn, source);
   }

@@ -84,6 +84,18 @@ class MySqlConnection {
   // The server's id of this session (CONNECTION_ID(), read by Connect): what KillQuery needs.
   std::uint64_t connection_id() const { return connection_id_; }
   void set_connection_id(std::uint64_t id) { connection_id_ = id; }
+  // Whether the session is encrypted (TLS), as the server reported it when connecting.
+  bool encrypted() const { return encrypted_; }
+  void set_encrypted(bool encrypted) { encrypted_ = encrypted; }
+
+  // Called when an unbuffered result stream reports its end. Over TLS, Connector/C++ 1.1 with
+  // libmariadb reports a stream that broke (the session killed, a read timeout) as a normal end
+  // of the result, silently (measured: next() returns false after part of the rows, no error;
+  // in plain text the same faults throw 2013). So on an encrypted session the end is confirmed
+  // with a round trip (SELECT 1): a session that is gone throws MySqlError 2013 (a connection
+  // error) naming `context`, instead of the rest of the rows being lost without a word. A
+  // no-op in plain text.
+  void ConfirmStreamEnded(const std::string& context);
   // The connector session, for source/ classes that run their own statements.
   // REQUIRES: the connection is open (not moved from).
   sql::Connection& native();
@@ -95,6 +107,7 @@ class MySqlConnection {
   std::string endpoint_;
   std::string server_version_;
   std::uint64_t connection_id_ = 0;
+  bool encrypted_ = false;
 };
 
 // Opens a session to `source` (password via config::ResolvePassword) and applies the session

@@ -15,6 +15,8 @@ bool MySqlError::IsConnectionError() const {
     case 1927:  // ER_CONNECTION_KILLED (MariaDB)
     case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
       return true;
+    case 2026:  // CR_SSL_CONNECTION_ERROR
+      return !connecting_;
     case 0: {
       // Connector-side failures carry no code; only their text says the session is gone.
       const std::string_view text = what();
@@ -35,7 +37,7 @@ bool MySqlError::IsSerializationFailure() const {
 }
 
 MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
-                         std::string_view endpoint, std::string_view secret) {
+                         std::string_view endpoint, std::string_view secret, bool connecting) {
   std::string server_message = e.what();
   if (!secret.empty()) {
     for (std::size_t at = server_message.find(secret); at != std::string::npos;
@@ -52,7 +54,7 @@ MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
   message += ") [";
   message += endpoint;
   message += "]";
-  return MySqlError(message, e.getErrorCode(), e.getSQLState());
+  return MySqlError(message, e.getErrorCode(), e.getSQLState(), connecting);
 }
 
 }  // namespace etl::source
