@@ -102,6 +102,12 @@ void ReadSourceFaultKeys(SpecReader& reader, const Fields& f, SourceSpec& out) {
   const Field* key = GetFilePath(reader, f, "ssl_key", out.ssl_key);
   RequirePair(reader, cert, key, "ssl_cert", "ssl_key");
   WarnUnused(reader, {ca, cert, key}, out.ssl_mode == "disabled", "ssl_mode", "disabled");
+  // The connector can check a chain without the host name only against a CA it is given
+  // (source/mysql_connection.h); verify_identity may use the system's CA store instead.
+  if (const Field* mode = f.Find("ssl_mode"); mode != nullptr && out.ssl_mode == "verify_ca" &&
+                                              out.ssl_ca.empty() && f.Find("ssl_ca") == nullptr) {
+    reader.Error(*mode, "verify_ca needs ssl_ca (the CA the server's certificate must chain to)");
+  }
 }
 
 void ReadTargetFaultKeys(SpecReader& reader, const Fields& f, TargetSpec& out) {

@@ -9,7 +9,8 @@
 // stays offline but does look at the local file system: a file that does not exist or cannot
 // be read is a WARNING (the run will fail to connect unless the file exists where etl runs;
 // certificates are often mounted only on the machine that runs the job, not where it is
-// validated). A certificate given without its key (or the reverse) is an ERROR.
+// validated). A certificate given without its key (or the reverse) is an ERROR, and so is
+// source.ssl_mode verify_ca without source.ssl_ca.
 
 #include <string_view>
 #include <vector>

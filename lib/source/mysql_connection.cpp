@@ -240,6 +240,11 @@ MySqlConnection OpenSession(const config::SourceSpec& source, const config::EnvL
   props["OPT_READ_TIMEOUT"] = source.read_timeout_s;
   props["OPT_WRITE_TIMEOUT"] = source.read_timeout_s;
   const int ssl_mode = SslModeValue(source.ssl_mode);
+  if (ssl_mode == sql::SSL_MODE_VERIFY_CA && source.ssl_ca.empty()) {
+    // Without a CA the connector would check no certificate at all (config validates this too).
+    throw MySqlError("connecting to MySQL: ssl_mode verify_ca needs ssl_ca [" + endpoint + "]",
+                     2026, "HY000", /*connecting=*/true);
+  }
   SetTlsProperties(source, ssl_mode, props);
 
   std::unique_ptr<sql::Connection> raw;

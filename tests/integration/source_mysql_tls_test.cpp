@@ -70,6 +70,8 @@ TEST_CASE("verify_ca checks the CA but not the host name", "[source][tls]") {
   CHECK_FALSE(Cipher(spec).empty());
   spec.ssl_ca = TlsFile("other-ca.pem");
   ExpectRefused(spec, "certificate");
+  spec.ssl_ca.clear();  // nothing to verify against: refused rather than unverified
+  ExpectRefused(spec, "ssl_mode verify_ca needs ssl_ca");
 }
 
 TEST_CASE("verify_identity checks the CA and the host name", "[source][tls]") {

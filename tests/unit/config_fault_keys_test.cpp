@@ -143,6 +143,15 @@ TEST_CASE("fault keys: TLS files with TLS turned off are ignored with a warning"
             "used)"});
 }
 
+TEST_CASE("fault keys: verify_ca needs ssl_ca", "[config][faults]") {
+  const auto r = Load(Job("  ssl_mode: verify_ca\n"));
+  CHECK_FALSE(r.ok());
+  CHECK(Lines(r) == std::vector<std::string>{"job.yml:5:13: error: source.ssl_mode: verify_ca "
+                                             "needs ssl_ca (the CA the server's certificate must "
+                                             "chain to)"});
+  CHECK(Load(Job("  ssl_mode: verify_identity\n")).ok());  // may use the system's CA store
+}
+
 TEST_CASE("fault keys: an empty TLS path is an error", "[config][faults]") {
   const auto r = Load(Job("  ssl_ca: \"\"\n"));
   CHECK_FALSE(r.ok());
