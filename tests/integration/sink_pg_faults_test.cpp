@@ -152,6 +152,28 @@ TEST_CASE("COPY into a stopped server fails within tcp_user_timeout", "[sink][fa
   CHECK(seconds < 6 + 4);
 }
 
+TEST_CASE("the end of a COPY on a stopped server fails after the liveness probe",
+          "[sink][faults]") {
+  auto setup = Open(Target());
+  setup.Exec(
+      "DROP SCHEMA IF EXISTS sink_faults CASCADE; CREATE SCHEMA sink_faults;"
+      "CREATE TABLE sink_faults.t (s text)");
+  auto conn = Open(Target(1));
+  sink::CopyWriter copy(conn, "sink_faults", "t", {"s"}, "");
+  copy.Begin();
+  copy.Put("a\nb\n");
+  FrozenServer frozen("pg");
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    copy.End();
+    FAIL("COPY ended on a stopped server");
+  } catch (const sink::PgError& e) {
+    INFO(e.what());
+    CHECK(e.connection_lost());
+  }
+  CHECK(SecondsSince(start) < 3 + 2 + 3);
+}
+
 TEST_CASE("a cancelled statement fails with 57014 and the session stays usable", "[sink][faults]") {
   auto conn = Open(Target());
   auto canceller = conn.canceller();
