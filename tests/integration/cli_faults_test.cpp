@@ -49,41 +49,36 @@ std::string TableStatus(const std::string& json, const std::string& name) {
   return JsonString(json.substr(at), "status");
 }
 
+// `etl plan` of a small job while `server` is stopped, with connect_timeout_s 2 on its side:
+// exit 1 within the timeout (plus slack) with `message` on stderr.
+void PlanAgainstStoppedServer(const std::string& server, const std::string& message) {
+  SmallSource("cli_faults_src");
+  const bool mysql = server == "mysql";
+  const std::string timeout = "  connect_timeout_s: 2\n";
+  const std::string job = WriteTempFile(
+      "faults_plan_" + server + ".yml",
+      Header("cli_faults_src", "cli_faults_tgt", mysql ? timeout : "", mysql ? "" : timeout) +
+          "tables:\n  t:\n    batch_size: 1000\n");
+  FrozenServer frozen(server);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = RunEtl({"plan", job});
+  const double seconds = SecondsSince(start);
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains(message));
+  CHECK(seconds < 2 + 3);
+}
+
 }  // namespace
 
 TEST_CASE("cli: etl plan fails within connect_timeout_s when MySQL stops answering",
           "[cli][faults]") {
-  SmallSource("cli_faults_src");
-  const std::string job = WriteTempFile(
-      "faults_plan_my.yml", Header("cli_faults_src", "cli_faults_tgt", "  connect_timeout_s: 2\n") +
-                                "tables:\n  t:\n    batch_size: 1000\n");
-  FrozenServer frozen("mysql");
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = RunEtl({"plan", job});
-  const double seconds = SecondsSince(start);
-  INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err,
-             Catch::Contains("cannot connect to the source") && Catch::Contains("Lost connection"));
-  CHECK(seconds < 2 + 3);
+  PlanAgainstStoppedServer("mysql", "cannot connect to the source");
 }
 
 TEST_CASE("cli: etl plan fails within connect_timeout_s when PostgreSQL stops answering",
           "[cli][faults]") {
-  SmallSource("cli_faults_src");
-  const std::string job =
-      WriteTempFile("faults_plan_pg.yml",
-                    Header("cli_faults_src", "cli_faults_tgt", "", "  connect_timeout_s: 2\n") +
-                        "tables:\n  t:\n    batch_size: 1000\n");
-  FrozenServer frozen("pg");
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = RunEtl({"plan", job});
-  const double seconds = SecondsSince(start);
-  INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err,
-             Catch::Contains("cannot connect to the target") && Catch::Contains("timeout expired"));
-  CHECK(seconds < 2 + 3);
+  PlanAgainstStoppedServer("pg", "cannot connect to the target");
 }
 
 namespace {

@@ -17,11 +17,11 @@
 #include "source/mysql_error.h"
 #include "support/fault_injection.h"
 #include "support/test_env.h"
+#include "support/test_specs.h"
 
 using etl::pipeline::Cancellation;
 using etl::pipeline::Classify;
 using etl::pipeline::ErrorClass;
-using etl::testing::Env;
 using etl::testing::SecondsSince;
 namespace sink = etl::sink;
 namespace source = etl::source;
@@ -29,25 +29,11 @@ namespace source = etl::source;
 namespace {
 
 etl::config::TargetSpec Target() {
-  etl::testing::RequireServers();
-  etl::config::TargetSpec t;
-  t.host = Env("ETL_PG_HOST");
-  t.port = std::stoi(Env("ETL_PG_PORT"));
-  t.user = Env("ETL_PG_USER");
-  t.password_env = "ETL_PG_PASSWORD";
-  t.database = Env("ETL_PG_DATABASE");
-  t.sslmode = "disable";
-  return t;
+  return etl::testing::TestTargetSpec();
 }
 
 etl::config::SourceSpec Source(const std::string& ssl_mode = "disabled") {
-  etl::testing::RequireServers();
-  etl::config::SourceSpec s;
-  s.host = Env("ETL_MYSQL_HOST");
-  s.port = std::stoi(Env("ETL_MYSQL_PORT"));
-  s.user = Env("ETL_MYSQL_USER");
-  s.password_env = "ETL_MYSQL_PASSWORD";
-  s.database = "etl_pipe_faults";
+  auto s = etl::testing::TestSourceSpec("etl_pipe_faults");
   s.ssl_mode = ssl_mode;
   return s;
 }

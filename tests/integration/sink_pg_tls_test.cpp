@@ -8,26 +8,17 @@
 #include "config/job_loader.h"
 #include "sink/pg_connection.h"
 #include "support/test_env.h"
+#include "support/test_specs.h"
 
-using etl::testing::Env;
 namespace sink = etl::sink;
 
 namespace {
 
-std::string TlsFile(const std::string& name) {
-  const std::string dir = Env("ETL_TLS_DIR");
-  if (dir.empty()) FAIL("the TLS tests need servers started with `scripts/servers.sh start --tls`");
-  return dir + "/" + name;
-}
+using etl::testing::TlsFile;
 
 etl::config::TargetSpec Target(const std::string& sslmode, const std::string& host = "127.0.0.1") {
-  etl::testing::RequireServers();
-  etl::config::TargetSpec t;
+  auto t = etl::testing::TestTargetSpec();
   t.host = host;
-  t.port = std::stoi(Env("ETL_PG_PORT"));
-  t.user = Env("ETL_PG_USER");
-  t.password_env = "ETL_PG_PASSWORD";
-  t.database = Env("ETL_PG_DATABASE");
   t.sslmode = sslmode;
   return t;
 }

@@ -10,6 +10,7 @@
 #include "source/mysql_error.h"
 #include "support/fault_injection.h"
 #include "support/test_env.h"
+#include "support/test_specs.h"
 
 namespace etl::source_tests {
 config::SourceSpec TestSource(const std::string& database);
@@ -23,11 +24,7 @@ using etl::source_tests::TestSource;
 
 namespace {
 
-std::string TlsFile(const std::string& name) {
-  const std::string dir = etl::testing::Env("ETL_TLS_DIR");
-  if (dir.empty()) FAIL("the TLS tests need servers started with `scripts/servers.sh start --tls`");
-  return dir + "/" + name;
-}
+using etl::testing::TlsFile;
 
 etl::config::SourceSpec Spec(const std::string& mode, const std::string& host = "127.0.0.1") {
   auto s = TestSource("");

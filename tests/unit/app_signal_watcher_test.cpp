@@ -36,25 +36,18 @@ bool WaitFor(const etl::pipeline::Cancellation& c) {
 
 }  // namespace
 
-TEST_CASE("the first SIGTERM requests cancellation and the process carries on", "[app][signals]") {
-  const int code = InChild([] {
-    etl::pipeline::Cancellation c;
-    etl::app::SignalWatcher watcher(c);
-    ::kill(::getpid(), SIGTERM);
-    if (!WaitFor(c)) ::_exit(1);
-    ::_exit(c.signal() == SIGTERM ? 0 : 2);
-  });
-  CHECK(code == 0);
-}
-
-TEST_CASE("SIGINT is watched too", "[app][signals]") {
-  const int code = InChild([] {
-    etl::pipeline::Cancellation c;
-    etl::app::SignalWatcher watcher(c);
-    ::kill(::getpid(), SIGINT);
-    ::_exit(WaitFor(c) && c.signal() == SIGINT ? 0 : 1);
-  });
-  CHECK(code == 0);
+TEST_CASE("the first SIGINT or SIGTERM requests cancellation and the process carries on",
+          "[app][signals]") {
+  for (const int signal : {SIGINT, SIGTERM}) {
+    INFO(signal);
+    const int code = InChild([signal] {
+      etl::pipeline::Cancellation c;
+      etl::app::SignalWatcher watcher(c);
+      ::kill(::getpid(), signal);
+      ::_exit(WaitFor(c) && c.signal() == signal ? 0 : 1);
+    });
+    CHECK(code == 0);
+  }
 }
 
 TEST_CASE("a second signal exits at once with 128 + its number", "[app][signals]") {
