@@ -28,6 +28,9 @@ TEST_CASE("MySQL: a lost or refused connection is retryable", "[pipeline][faults
         ErrorClass::kConnectionLost);
   CHECK(Classify(MySqlError("reading: MySQL server has gone away", 0, "")) ==
         ErrorClass::kConnectionLost);
+  // A TLS error on a session that was open: the encrypted stream broke (KILL, dropped link).
+  CHECK(Classify(MySqlError("reading: TLS/SSL error: unexpected eof while reading", 2026,
+                            "HY000")) == ErrorClass::kConnectionLost);
 }
 
 TEST_CASE("MySQL: a deadlock is a retry-safe serialization failure", "[pipeline][faults]") {
@@ -40,7 +43,7 @@ TEST_CASE("MySQL: everything else is permanent", "[pipeline][faults]") {
   CHECK(Classify(MySqlError("connecting", 1049, "42000")) == ErrorClass::kPermanent);  // database
   CHECK(Classify(MySqlError("reading", 1064, "42000")) == ErrorClass::kPermanent);     // syntax
   CHECK(Classify(MySqlError("reading", 1317, "70100")) == ErrorClass::kPermanent);     // KILL QUERY
-  CHECK(Classify(MySqlError("connecting", 2026, "HY000")) == ErrorClass::kPermanent);  // TLS
+  CHECK(Classify(MySqlError("connecting", 2026, "HY000", true)) == ErrorClass::kPermanent);  // TLS
   CHECK(Classify(MySqlError("reading", 0, "")) == ErrorClass::kPermanent);
 }
 
