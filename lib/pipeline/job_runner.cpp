@@ -56,6 +56,18 @@ class HardStop {
   }
   HardStop(const HardStop&) = delete;
   HardStop& operator=(const HardStop&) = delete;
+
+  // Once every load has returned, sessions may be opened again (for what the run does after
+  // its tables, e.g. bookkeeping); the loads' own sessions are gone by then.
+  void Finish() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+      if (!fired_) return;
+    }
+    sink::AcceptNewSessions();
+    source::AcceptNewSessions();
+  }
   ~HardStop() {
     registration_ = {};  // no callback after this point
     {
@@ -71,6 +83,7 @@ class HardStop {
     wake_.wait(lock, [&] { return cancelled_ || done_; });
     if (done_) return;
     if (wake_.wait_for(lock, kHardStopAfter, [&] { return done_; })) return;
+    fired_ = true;
     lock.unlock();
     const std::string reason = fmt::format("the run was cancelled by {}", cancellation.Reason());
     spdlog::warn("loads still running {} s after the cancellation: closing every session",
@@ -83,6 +96,7 @@ class HardStop {
   std::condition_variable wake_;
   bool cancelled_ = false;
   bool done_ = false;
+  bool fired_ = false;
   std::jthread thread_;
   Cancellation::Registration registration_;
 };
@@ -150,6 +164,7 @@ void RunJob(const RunRequest& request, report::RunReport& report) {
     }
     worker();
   }
+  hard_stop.Finish();
   report.finished_at = report::NowIso8601();
 }
 

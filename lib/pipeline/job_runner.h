@@ -9,7 +9,9 @@
 // themselves (their registered statement cancels, their checks between steps); then every
 // PostgreSQL and MySQL session of the process is closed (sink::StopAllSessions,
 // source::StopAllSessions), which rolls back what is still open on the servers and makes the
-// loads fail at their next statement, so RunJob returns within a few seconds of a signal.
+// loads fail at their next statement, so RunJob returns within a few seconds of a signal. New
+// sessions are refused from then until every load has returned; after RunJob they may be
+// opened again (the job lock's session is closed too, so nothing after that holds the lock).
 
 #include <chrono>
 #include <optional>
