@@ -114,7 +114,7 @@ TEST_CASE("cli: SIGTERM during a load exits 143 within 5 s, rolled back, report 
                                 "  later:\n    source_table: t\n    batch_size: 500\n");
   EtlProcess etl(
       {"run", job, "--report-json", report, "--progress", "never", "--log-level", "debug"});
-  REQUIRE(etl.WaitForLog("t: writing with", std::chrono::seconds(30)));
+  REQUIRE(etl.WaitForLog("t: writing ", std::chrono::seconds(30)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // well inside the COPY
   etl.Signal(SIGTERM);
   const auto start = std::chrono::steady_clock::now();
@@ -144,7 +144,7 @@ TEST_CASE("cli: SIGINT during a load exits 130", "[cli][faults][signals]") {
       WriteTempFile("faults_sigint.yml", JobHeader("cli_faults_src", "cli_sigint_tgt") +
                                              "tables:\n  t:\n    batch_size: 500\n");
   EtlProcess etl({"run", job, "--progress", "never", "--log-level", "debug"});
-  REQUIRE(etl.WaitForLog("t: writing with", std::chrono::seconds(30)));
+  REQUIRE(etl.WaitForLog("t: writing ", std::chrono::seconds(30)));
   etl.Signal(SIGINT);
   const auto start = std::chrono::steady_clock::now();
   const auto r = etl.Wait();
