@@ -12,7 +12,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   libyaml-cpp-dev libcli11-dev libpq-dev libmysqlcppconn-dev libsimdjson-dev libspdlog-dev nlohmann-json3-dev catch2
   mariadb-server mariadb-client postgresql postgresql-client
-  time procps tmux
+  time procps tmux openssl
   python3 python3-yaml python3-jinja2
 )
 POLICY_RC_D=/usr/sbin/policy-rc.d

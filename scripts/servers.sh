@@ -2,9 +2,22 @@
 # Throwaway MariaDB + PostgreSQL 15 servers for development, the demo, tests and CI.
 #
 #   scripts/servers.sh start    start both (initialising them on first use); idempotent
+#   scripts/servers.sh start --tls   the same, serving TLS with certificates of a throwaway CA
+#                               (made once with openssl in <servers dir>/tls); running servers
+#                               without TLS are restarted with it. TLS then stays on for later
+#                               starts and restarts (state.env), and `env` also exports
+#                               ETL_TLS_DIR and ETL_TLS_CA. Plain-text connections keep working.
 #   scripts/servers.sh stop     stop both cleanly
 #   scripts/servers.sh status   say what runs where
 #   scripts/servers.sh env      print `export ETL_...=...` lines: eval "$(scripts/servers.sh env)"
+#   scripts/servers.sh restart mysql|pg [--plain]   stop and start one server (fault tests: a
+#                               server that restarts mid-load); its data and port stay. --plain:
+#                               without TLS this once (the TLS tests' server that offers none);
+#                               the next start or restart brings TLS back
+#   scripts/servers.sh freeze mysql|pg    SIGSTOP every process of one server: it keeps its
+#                               sockets (the kernel still completes handshakes and ACKs) but never
+#                               answers, the "server stopped answering" fault
+#   scripts/servers.sh thaw mysql|pg      SIGCONT: the frozen server carries on where it was
 #
 # Everything lives under "${ETL_SERVERS_DIR:-<repo>/.servers}" (gitignored). Two free ports are
 # chosen at the first start and remembered in state.env there, so `env` and later restarts use the
@@ -119,9 +132,77 @@ log_tail() {
   echo "----" >&2
 }
 
+# ---------------------------------------------------------------- TLS (start --tls)
+#
+# <servers dir>/tls holds, made once:
+#   ca.pem, ca.key           the throwaway CA that signs everything below
+#   other-ca.pem             a second CA that signs nothing: the "wrong CA" of the TLS tests
+#   server.pem, server.key   both servers' certificate: CN and subjectAltName are DNS:localhost
+#                            only, so verifying the host name accepts "localhost" and refuses
+#                            "127.0.0.1" (the address the servers listen on)
+#   client.pem, client.key   a client certificate with CN etl_cert, the user that logs in by
+#                            certificate on both servers
+# Each server reads its own copy of the server key (owned by its service user, mode 600: the
+# PostgreSQL server refuses a key others can read).
+
+TLS_CLIENT_USER=etl_cert
+
+tls_dir() { echo "$SERVERS_DIR/tls"; }
+
+tls_make_cert() { # name cn extension-lines...
+  local dir name=$1 cn=$2
+  dir=$(tls_dir)
+  shift 2
+  printf '%s\n' "$@" >"$dir/$name.ext"
+  openssl req -new -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" \
+    -subj "/CN=$cn" 2>/dev/null
+  openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -CAcreateserial -days 3650 -sha256 -extfile "$dir/$name.ext" -out "$dir/$name.pem" 2>/dev/null
+  rm -f "$dir/$name.csr" "$dir/$name.ext"
+  chmod 600 "$dir/$name.key"
+}
+
+tls_init() {
+  local dir
+  dir=$(tls_dir)
+  [[ -f "$dir/client.pem" ]] && return 0
+  command -v openssl >/dev/null || die "openssl not found (run scripts/install-deps.sh)"
+  echo "servers.sh: making a throwaway CA and certificates in $dir"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  for ca in ca other-ca; do
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 -keyout "$dir/$ca.key" \
+      -out "$dir/$ca.pem" -subj "/CN=etl throwaway $ca" 2>/dev/null || die "openssl failed"
+  done
+  rm -f "$dir/other-ca.key"
+  tls_make_cert server localhost "subjectAltName=DNS:localhost" "basicConstraints=CA:FALSE" \
+    "extendedKeyUsage=serverAuth" || die "openssl failed to make the server certificate"
+  tls_make_cert client "$TLS_CLIENT_USER" "basicConstraints=CA:FALSE" \
+    "extendedKeyUsage=clientAuth" || die "openssl failed to make the client certificate"
+}
+
+# Copies the CA, the server certificate and its key to <base>/tls for one service user.
+tls_install() { # base user
+  local base=$1 user=$2 dir
+  dir=$(tls_dir)
+  mkdir -p "$base/tls"
+  cp "$dir/ca.pem" "$dir/server.pem" "$dir/server.key" "$base/tls/"
+  chmod 600 "$base/tls/server.key"
+  if is_root; then chown -R "$user:$user" "$base/tls"; fi
+}
+
+tls_on() { [[ ${TLS:-0} == 1 ]]; }
+
+# Turns TLS on in state.env (it stays on for later starts).
+tls_enable() {
+  tls_on && return 0
+  echo "TLS=1" >>"$SERVERS_DIR/state.env"
+  TLS=1
+}
+
 # ---------------------------------------------------------------- MariaDB
 
-mysql_root() { mysql --no-defaults --protocol=socket --socket="$MY_SOCKET" -uroot; }
+mysql_root() { mysql --no-defaults --protocol=socket --socket="$MY_SOCKET" -uroot "$@"; }
 
 mysql_running() {
   [[ -f "$MY_PIDFILE" ]] && pid_alive "$(cat "$MY_PIDFILE" 2>/dev/null)"
@@ -174,12 +255,17 @@ mysql_start() {
     die "MariaDB port $MY_PORT is taken by another process; remove $SERVERS_DIR to pick new ports"
   fi
   [[ -f "$MY_PIDFILE" ]] && wait_gone "$(cat "$MY_PIDFILE")"
-  local user_opt=()
+  local user_opt=() tls_opt=()
   is_root && user_opt=(--user=mysql)
+  if tls_on; then
+    tls_install "$MY_BASE" mysql
+    tls_opt=(--ssl-ca="$MY_BASE/tls/ca.pem" --ssl-cert="$MY_BASE/tls/server.pem"
+      --ssl-key="$MY_BASE/tls/server.key")
+  fi
   rm -f "$MY_SOCKET" "$MY_PIDFILE"
   # setsid: the server must outlive this script and the shell that ran it.
   setsid nohup "$MARIADBD" --defaults-file="$MY_CNF" "${user_opt[@]}" --port="$MY_PORT" \
-    </dev/null >>"$MY_BASE/mariadbd.stdout" 2>&1 9>&- &
+    "${tls_opt[@]}" </dev/null >>"$MY_BASE/mariadbd.stdout" 2>&1 9>&- &
   local pid=$! waited=0
   until mariadb-admin --no-defaults --protocol=socket --socket="$MY_SOCKET" -uroot \
     --connect-timeout=2 ping >/dev/null 2>&1; do
@@ -201,8 +287,10 @@ CREATE USER IF NOT EXISTS '$ETL_USER'@'%' IDENTIFIED BY '$ETL_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO '$ETL_USER'@'127.0.0.1' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$ETL_USER'@'localhost' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$ETL_USER'@'%' WITH GRANT OPTION;
+CREATE USER IF NOT EXISTS '$TLS_CLIENT_USER'@'%' REQUIRE SUBJECT '/CN=$TLS_CLIENT_USER';
+GRANT ALL PRIVILEGES ON *.* TO '$TLS_CLIENT_USER'@'%';
 EOF
-  echo "servers.sh: MariaDB running on 127.0.0.1:$MY_PORT"
+  echo "servers.sh: MariaDB running on 127.0.0.1:$MY_PORT$(tls_on && echo ' (TLS)')"
 }
 
 mysql_stop() {
@@ -276,10 +364,16 @@ pg_start() {
       die "PostgreSQL port $PG_PORT is taken by another process; remove $SERVERS_DIR to pick new ports"
     fi
     # setsid: the server must outlive this script and the shell that ran it.
-    local as_postgres=()
+    local as_postgres=() options="-p $PG_PORT"
     is_root && as_postgres=(runuser -u postgres --)
+    if tls_on; then
+      tls_install "$PG_BASE" postgres
+      pg_hba_cert
+      options+=" -c ssl=on -c ssl_ca_file=$PG_BASE/tls/ca.pem"
+      options+=" -c ssl_cert_file=$PG_BASE/tls/server.pem -c ssl_key_file=$PG_BASE/tls/server.key"
+    fi
     if ! setsid -w "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" \
-      -o "-p $PG_PORT" -w -t "$STARTUP_TIMEOUT_S" start >/dev/null 2>&1 9>&-; then
+      -o "$options" -w -t "$STARTUP_TIMEOUT_S" start >/dev/null 2>&1 9>&-; then
       log_tail "$PG_LOG"
       die "PostgreSQL did not start within ${STARTUP_TIMEOUT_S}s (log: $PG_LOG)"
     fi
@@ -301,8 +395,33 @@ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ETL_USER') \gexec
 ALTER ROLE "$ETL_USER" LOGIN SUPERUSER PASSWORD '$ETL_PASSWORD';
 SELECT 'CREATE DATABASE "$PG_DATABASE" OWNER "$ETL_USER"'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DATABASE') \gexec
+SELECT 'CREATE ROLE "$TLS_CLIENT_USER" LOGIN SUPERUSER'
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$TLS_CLIENT_USER') \gexec
 EOF
-  echo "servers.sh: PostgreSQL $state on 127.0.0.1:$PG_PORT"
+  echo "servers.sh: PostgreSQL $state on 127.0.0.1:$PG_PORT$(tls_on && echo ' (TLS)')"
+}
+
+# The certificate user logs in by client certificate only (the first matching line wins).
+pg_hba_cert() {
+  local hba="$PG_DATA/pg_hba.conf" line="hostssl all $TLS_CLIENT_USER 127.0.0.1/32 cert"
+  grep -qxF "$line" "$hba" && return 0
+  { echo "$line"; cat "$hba"; } >"$hba.tmp"
+  if is_root; then chown postgres:postgres "$hba.tmp"; fi
+  mv "$hba.tmp" "$hba"
+}
+
+# Whether a running server serves TLS as state.env says it should.
+pg_tls_matches() {
+  local on
+  on=$(env PGPASSWORD="$ETL_PASSWORD" psql -XAtq -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres \
+    -d postgres -c "SHOW ssl" 2>/dev/null) || return 1
+  if tls_on; then [[ $on == on ]]; else [[ $on != on ]]; fi
+}
+
+mysql_tls_matches() {
+  local have
+  have=$(mysql_root -N -e "SELECT @@have_ssl" 2>/dev/null) || return 1
+  if tls_on; then [[ $have == YES ]]; else [[ $have != YES ]]; fi
 }
 
 pg_stop() {
@@ -321,12 +440,28 @@ with_lock() {
 }
 
 cmd_start() {
+  local want_tls=false
+  case "${1:-}" in
+    "") ;;
+    --tls) want_tls=true ;;
+    *) die "unknown option for start: $1 (expected --tls)" ;;
+  esac
   [[ -x "$MARIADBD" ]] ||
     die "mariadbd not found (run scripts/install-deps.sh)"
   [[ -x "$PG_BIN/pg_ctl" ]] || die "PostgreSQL 15 not found in $PG_BIN (run scripts/install-deps.sh)"
   create_state
   load_state
+  if $want_tls; then
+    tls_init
+    tls_enable
+  fi
+  # A server left frozen (a fault test that was killed before its thaw) runs again.
+  if mysql_running; then cmd_signal CONT mysql; fi
+  if pg_running; then cmd_signal CONT pg; fi
+  # A server started before TLS was asked for is restarted with it.
+  if mysql_running && ! mysql_tls_matches; then mysql_stop; fi
   mysql_start
+  if pg_running && ! pg_tls_matches; then pg_stop; fi
   pg_start
 }
 
@@ -370,15 +505,74 @@ export ETL_PG_USER=$ETL_USER
 export ETL_PG_PASSWORD=$ETL_PASSWORD
 export ETL_PG_DATABASE=$PG_DATABASE
 EOF
+  if tls_on; then
+    echo "export ETL_TLS_DIR=$(tls_dir)"
+    echo "export ETL_TLS_CA=$(tls_dir)/ca.pem"
+  fi
+}
+
+# The pids of every process of one server: MariaDB is one process; PostgreSQL is the postmaster
+# and its children (backends, checkpointer, ...), all of which must stop for the server to be
+# silent.
+server_pids() {
+  case "$1" in
+    mysql)
+      mysql_running || die "MariaDB is not running"
+      cat "$MY_PIDFILE"
+      ;;
+    pg)
+      pg_running || die "PostgreSQL is not running"
+      local master
+      master=$(pg_postmaster_pid)
+      echo "$master"
+      pgrep -P "$master" || true
+      ;;
+    *) die "unknown server '$1' (expected mysql or pg)" ;;
+  esac
+}
+
+cmd_signal() {
+  local sig=$1 which=$2
+  load_state || die "servers not initialised; run: scripts/servers.sh start"
+  local pids
+  pids=$(server_pids "$which")
+  # shellcheck disable=SC2086  # one pid per word
+  kill "-$sig" $pids
+}
+
+cmd_restart() {
+  local which=$1
+  load_state || die "servers not initialised; run: scripts/servers.sh start"
+  # A frozen server takes the stop signal only once it runs again.
+  cmd_signal CONT "$which" 2>/dev/null || true
+  case "${2:-}" in
+    "") ;;
+    --plain) TLS=0 ;;
+    *) die "unknown option for restart: $2 (expected --plain)" ;;
+  esac
+  case "$which" in
+    mysql)
+      mysql_stop
+      mysql_start
+      ;;
+    pg)
+      pg_stop
+      pg_start
+      ;;
+    *) die "unknown server '$which' (expected mysql or pg)" ;;
+  esac
 }
 
 case "${1:-}" in
-  start) with_lock cmd_start ;;
+  start) with_lock cmd_start "${2:-}" ;;
   stop) with_lock cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  restart) with_lock cmd_restart "${2:-}" "${3:-}" ;;
+  freeze) cmd_signal STOP "${2:-}" ;;
+  thaw) cmd_signal CONT "${2:-}" ;;
   *)
-    echo "usage: $0 start|stop|status|env" >&2
+    echo "usage: $0 start [--tls]|stop|status|env|restart mysql|pg [--plain]|freeze mysql|pg|thaw mysql|pg" >&2
     exit 2
     ;;
 esac

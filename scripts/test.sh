@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds etl and its tests with warnings as errors into <repo>/build (or $ETL_BUILD_DIR), starts
-# the throwaway servers and runs every test with ctest.
+# the throwaway servers (with TLS, which the TLS tests need; plain-text connections keep working
+# for every other test) and runs every test with ctest.
 #
 #   scripts/test.sh [--hardening] [CTEST_ARGS...]
 #
@@ -32,7 +33,7 @@ if [[ $hardening == ON ]]; then
   scripts/build.sh --werror --sanitize "$SANITIZE_DIR"
   scripts/build.sh --werror --fuzz "$FUZZ_DIR"
 fi
-scripts/servers.sh start
+scripts/servers.sh start --tls
 eval "$(scripts/servers.sh env)"
 
 echo "test.sh: ctest --test-dir $BUILD_DIR --output-on-failure -j2 $*"

@@ -14,6 +14,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/job_loading.h"
+#include "app/signal_watcher.h"
 #include "config/job_loader.h"
 #include "pipeline/job_lock.h"
 #include "pipeline/job_runner.h"
@@ -81,6 +82,9 @@ report::Progress::Mode ProgressMode(const GlobalOptions& global) {
 
 int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
            const GlobalOptions& global) {
+  // Before any thread starts (see app/signal_watcher.h); lives until the report is written.
+  pipeline::Cancellation cancellation;
+  SignalWatcher signals(cancellation);
   report::RunReport report;
   report.started_at = report::NowIso8601();
   report.run_id = report::NewRunId();
@@ -212,8 +216,15 @@ int RunRun(const RunOptions& options, std::optional<config::Strategy> strategy,
     display->InstallAsLogWriter();
     request.display = &*display;
   }
+  request.cancellation = &cancellation;
   pipeline::RunJob(request, report);
   display.reset();  // erases the live lines before the summary
+  if (cancellation.requested()) {
+    report.error = fmt::format(
+        "cancelled by {}: tables that were loading were rolled back, tables not started skipped",
+        cancellation.Reason());
+    return Finish(options, global, report, ExitCodeForSignal(cancellation.signal()));
+  }
   // A failure (a table, or a run-level error such as a foreign key the loaded rows break) needs
   // a person; a table another runner held only needs a later retry.
   const int code = report.status() == "failed"     ? kExitFailed

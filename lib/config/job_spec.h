@@ -53,6 +53,13 @@ struct SourceSpec {  // MySQL / MariaDB
   std::string database;
   std::string ssl_mode = "preferred";  // disabled|preferred|required|verify_ca|verify_identity
   SessionSettings session;
+  // Timeouts and TLS files (contract: "Additions (second wave)"). File paths are already
+  // resolved against the job file's directory; "" when not given.
+  int connect_timeout_s = 10;
+  int read_timeout_s = 600;  // also the write timeout: no read or write waits longer
+  std::string ssl_ca;
+  std::string ssl_cert;
+  std::string ssl_key;
 };
 
 struct TargetSpec {  // PostgreSQL
@@ -68,11 +75,25 @@ struct TargetSpec {  // PostgreSQL
   // Longest wait for a lock on a target table (the swap's ACCESS EXCLUSIVE, a merge's ROW
   // EXCLUSIVE, DDL) before the table fails naming who holds it (sink/lock_wait.h).
   double lock_timeout_s = 10;
+  // Bounds connecting and, derived from it, how long a silent server is waited for
+  // (sink/pg_connection.h). TLS file paths resolved like the source's; "" when not given.
+  int connect_timeout_s = 10;
+  std::string sslrootcert;
+  std::string sslcert;
+  std::string sslkey;
 };
 
 struct PoolSpec {
   int size = 4;
   int timeout_s = 300;
+};
+
+// pipeline.retry: how often a unit of work whose connection was lost is tried (attempts counts
+// the first try), and the capped exponential backoff between tries (pipeline/retry_policy.h).
+struct RetrySpec {
+  int attempts = 3;
+  double initial_backoff_s = 1;
+  double max_backoff_s = 60;
 };
 
 struct PipelineSpec {
@@ -88,6 +109,7 @@ struct PipelineSpec {
   // identifier). `skip_unchanged`: the default of tables.X.skip_unchanged.
   std::string notify;
   bool skip_unchanged = false;
+  RetrySpec retry;
 };
 
 struct PerformanceRules {

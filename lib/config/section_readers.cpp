@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/fault_keys.h"
 #include "config/identifier_case.h"
 #include "config/pg_session_rules.h"
 #include "config/session_safety.h"
@@ -60,9 +61,12 @@ bool IsSettingName(const std::string& name) {
 }
 
 std::optional<Fields> BlockFields(SpecReader& reader, const Field& block,
-                                  const std::vector<std::string_view>& known) {
+                                  const std::vector<std::string_view>& known,
+                                  const std::vector<std::string_view>& more_known = {}) {
   auto fields = reader.Map(block.value, block.path, block.key_node.Mark());
-  if (fields) reader.CheckKnownKeys(*fields, known);
+  std::vector<std::string_view> all = known;
+  all.insert(all.end(), more_known.begin(), more_known.end());
+  if (fields) reader.CheckKnownKeys(*fields, all);
   return fields;
 }
 
@@ -380,7 +384,8 @@ void ReadNotifyChannel(SpecReader& reader, const Fields& fields, std::string& ou
 void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
   const auto f = BlockFields(
       reader, block,
-      {"host", "port", "user", "password_env", "password", "database", "ssl_mode", "session"});
+      {"host", "port", "user", "password_env", "password", "database", "ssl_mode", "session"},
+      kSourceFaultKeys);
   if (!f) return;
   RequireNonEmpty(reader, reader.GetString(*f, "host", out.host), out.host);
   reader.GetInt(*f, "port", out.port, Range::Between(1, 65535));
@@ -393,12 +398,14 @@ void ReadSource(SpecReader& reader, const Field& block, SourceSpec& out) {
   }
   reader.GetEnum(*f, "ssl_mode", out.ssl_mode, kMySqlSslModes);
   ReadSession(reader, *f, SessionKind::kMySql, out.session);
+  ReadSourceFaultKeys(reader, *f, out);
 }
 
 void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
   const auto f = BlockFields(reader, block,
                              {"host", "port", "user", "password_env", "password", "database",
-                              "schema", "sslmode", "session", "lock_timeout_s"});
+                              "schema", "sslmode", "session", "lock_timeout_s"},
+                             kTargetFaultKeys);
   if (!f) return;
   RequireNonEmpty(reader, reader.GetString(*f, "host", out.host), out.host);
   reader.GetInt(*f, "port", out.port, Range::Between(1, 65535));
@@ -412,12 +419,14 @@ void ReadTarget(SpecReader& reader, const Field& block, TargetSpec& out) {
   RequireNonEmpty(reader, reader.GetString(*f, "schema", out.schema), out.schema);
   reader.GetEnum(*f, "sslmode", out.sslmode, kPgSslModes);
   ReadSession(reader, *f, SessionKind::kPostgres, out.session);
+  ReadTargetFaultKeys(reader, *f, out);
 }
 
 void ReadPipeline(SpecReader& reader, const Field& block, PipelineSpec& out) {
   const auto f = BlockFields(reader, block,
                              {"enable_optimizations", "benchmark", "parallel_tables", "reject_dir",
-                              "pool", "table_lock_wait_s", "notify", "skip_unchanged"});
+                              "pool", "table_lock_wait_s", "notify", "skip_unchanged"},
+                             kPipelineFaultKeys);
   if (!f) return;
   reader.GetBool(*f, "enable_optimizations", out.enable_optimizations);
   reader.GetBool(*f, "benchmark", out.benchmark);
@@ -427,6 +436,7 @@ void ReadPipeline(SpecReader& reader, const Field& block, PipelineSpec& out) {
   reader.GetInt(*f, "table_lock_wait_s", out.table_lock_wait_s, Range::AtLeast(0));
   ReadNotifyChannel(reader, *f, out.notify);
   reader.GetBool(*f, "skip_unchanged", out.skip_unchanged);
+  ReadPipelineFaultKeys(reader, *f, out);
 }
 
 void ReadPerformanceRules(SpecReader& reader, const Field& block, PerformanceRules& out) {

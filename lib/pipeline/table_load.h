@@ -24,6 +24,7 @@
 
 #include "config/job_loader.h"
 #include "config/job_spec.h"
+#include "pipeline/cancellation.h"
 #include "pipeline/connection_budget.h"
 #include "report/progress.h"
 #include "report/run_report.h"
@@ -48,6 +49,7 @@ struct LoadContext {
   // skip_unchanged (issue 10): the source fingerprint taken before this table's load, saved with
   // its history row. Set per table by the job runner.
   std::optional<std::string> fingerprint;
+  Cancellation* cancellation = nullptr;  // the run's (pipeline/cancellation.h); may be null
 };
 
 report::TableReport LoadTable(const LoadContext& context, const config::TableSpec& table);

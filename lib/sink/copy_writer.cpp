@@ -26,7 +26,9 @@ CopyWriter::~CopyWriter() {
 
 void CopyWriter::Begin() {
   if (state_ != State::kIdle) throw PgError("CopyWriter::Begin called twice: " + statement_);
-  PgResult r = conn_.Check(PQexec(conn_.get(), statement_.c_str()), statement_);
+  // Sent and awaited through PgConnection, so a server that stops answering cannot hang here.
+  if (PQsendQuery(conn_.get(), statement_.c_str()) == 0) conn_.Check(nullptr, statement_);
+  PgResult r = conn_.AwaitResult(statement_);
   if (r.status() != PGRES_COPY_IN) {
     throw PgError("PostgreSQL " + conn_.description() +
                   ": expected COPY IN state for: " + statement_);
@@ -76,12 +78,8 @@ std::int64_t CopyWriter::End() {
   while ((rc = PQputCopyEnd(conn_.get(), nullptr)) == 0)
     WaitWritable();
   if (rc < 0) throw conn_.ConnectionError("ending COPY failed for " + statement_);
-  // The COPY's own result comes first; drain any further results so the connection is idle.
-  PgResult first(PQgetResult(conn_.get()));
-  while (PGresult* extra = PQgetResult(conn_.get()))
-    PQclear(extra);
-  PgResult checked = conn_.Check(first.release(), statement_);
-  return checked.AffectedRows();
+  // The COPY's result (its error, if any), with every further result drained.
+  return conn_.AwaitResult(statement_).AffectedRows();
 }
 
 void CopyWriter::Abort(std::string_view reason) noexcept {
@@ -93,8 +91,11 @@ void CopyWriter::Abort(std::string_view reason) noexcept {
     while ((rc = PQputCopyEnd(conn_.get(), why.c_str())) == 0)
       WaitWritable();
     // The server answers with an error result ("COPY from stdin failed: <why>"): expected.
-    while (PGresult* r = PQgetResult(conn_.get()))
-      PQclear(r);
+    try {
+      conn_.AwaitResult(statement_);
+    } catch (const PgError& e) {
+      if (e.connection_lost()) throw;
+    }
   } catch (const std::exception& e) {
     spdlog::warn("aborting COPY failed: {}", e.what());
   }

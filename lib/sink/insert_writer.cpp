@@ -146,19 +146,27 @@ void InsertWriter::Flush() {
     if (!prepared_) {
       prepared_name_ = NextStatementName();
       const std::string sql = StatementFor(full_rows_);
-      conn_.Check(PQprepare(conn_.get(), prepared_name_.c_str(), sql.c_str(), n, nullptr), sql);
+      // Sent and awaited through PgConnection: a server that stops answering cannot hang here.
+      if (PQsendPrepare(conn_.get(), prepared_name_.c_str(), sql.c_str(), n, nullptr) == 0) {
+        conn_.Check(nullptr, sql);
+      }
+      conn_.AwaitResult(sql);
       prepared_ = true;
       prepared_label_ =
           insert_head_ + "... (" + std::to_string(full_rows_) + " rows)" + conflict_tail_;
     }
-    result = conn_.Check(PQexecPrepared(conn_.get(), prepared_name_.c_str(), n, values_.data(),
-                                        lengths_.data(), formats_.data(), 0),
-                         prepared_label_);
+    if (PQsendQueryPrepared(conn_.get(), prepared_name_.c_str(), n, values_.data(), lengths_.data(),
+                            formats_.data(), 0) == 0) {
+      conn_.Check(nullptr, prepared_label_);
+    }
+    result = conn_.AwaitResult(prepared_label_);
   } else {
     const std::string sql = StatementFor(pending_rows_);
-    result = conn_.Check(PQexecParams(conn_.get(), sql.c_str(), n, nullptr, values_.data(),
-                                      lengths_.data(), formats_.data(), 0),
-                         sql);
+    if (PQsendQueryParams(conn_.get(), sql.c_str(), n, nullptr, values_.data(), lengths_.data(),
+                          formats_.data(), 0) == 0) {
+      conn_.Check(nullptr, sql);
+    }
+    result = conn_.AwaitResult(sql);
   }
   ++statements_;
   rows_written_ += static_cast<std::int64_t>(pending_rows_);

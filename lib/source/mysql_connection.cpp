@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include <cppconn/connection.h>
@@ -47,22 +50,63 @@ bool SpecSets(const config::SessionSettings& session, const std::string& name) {
                      [&](const auto& kv) { return Lower(kv.first) == name; });
 }
 
+// Every open session of the process that StopAllSessions would end: its server id and how to
+// end it (a KILL from a new session, which needs the spec and environment it was opened with).
+struct OpenSessions {
+  std::mutex mutex;
+  std::map<std::uint64_t, std::function<void()>> kill;
+  std::string stopping;  // the reason, once StopAllSessions ran
+};
+
+OpenSessions& Open() {
+  static OpenSessions open;
+  return open;
+}
+
+void Forget(std::uint64_t connection_id) {
+  if (connection_id == 0) return;
+  std::lock_guard lock(Open().mutex);
+  Open().kill.erase(connection_id);
+}
+
 }  // namespace
 
 MySqlConnection::MySqlConnection(std::unique_ptr<sql::Connection> connection, std::string endpoint)
     : connection_(std::move(connection)), endpoint_(std::move(endpoint)) {}
 
 MySqlConnection::~MySqlConnection() {
+  Close();
+}
+
+void MySqlConnection::Close() noexcept {
   if (!connection_) return;
+  Forget(connection_id_);
   try {
     connection_->close();
   } catch (const sql::SQLException&) {
     // Closing a connection the server already dropped: nothing left to release.
   }
+  connection_.reset();
 }
 
-MySqlConnection::MySqlConnection(MySqlConnection&&) noexcept = default;
-MySqlConnection& MySqlConnection::operator=(MySqlConnection&&) noexcept = default;
+MySqlConnection::MySqlConnection(MySqlConnection&& other) noexcept
+    : connection_(std::move(other.connection_)),
+      endpoint_(std::move(other.endpoint_)),
+      server_version_(std::move(other.server_version_)),
+      connection_id_(std::exchange(other.connection_id_, 0)),
+      encrypted_(other.encrypted_) {}
+
+MySqlConnection& MySqlConnection::operator=(MySqlConnection&& other) noexcept {
+  if (this != &other) {
+    Close();
+    connection_ = std::move(other.connection_);
+    endpoint_ = std::move(other.endpoint_);
+    server_version_ = std::move(other.server_version_);
+    connection_id_ = std::exchange(other.connection_id_, 0);
+    encrypted_ = other.encrypted_;
+  }
+  return *this;
+}
 
 sql::Connection& MySqlConnection::native() {
   if (!connection_) throw std::logic_error("MySqlConnection used after move");
@@ -117,13 +161,68 @@ void MySqlConnection::SetReadOnly() {
   Exec("SET SESSION TRANSACTION READ ONLY");
 }
 
+void MySqlConnection::ConfirmStreamEnded(const std::string& context) {
+  if (!encrypted_) return;
+  try {
+    QueryScalar("SELECT 1");
+  } catch (const MySqlError& e) {
+    throw MySqlError(context +
+                         ": Lost connection to server during query: the encrypted result "
+                         "stream ended without the server's end of result (" +
+                         e.what() + ")",
+                     2013, "HY000");
+  }
+}
+
 const std::string& MySqlConnection::server_version() {
   if (server_version_.empty()) server_version_ = QueryScalar("SELECT VERSION()").value_or("");
   return server_version_;
 }
 
-MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env,
-                        const ConnectOptions& options) {
+namespace {
+
+// TLS (measured with Connector/C++ 1.1.12 over libmariadb 3.3, MariaDB 10.11, with and without
+// a TLS server): the connector passes OPT_SSL_MODE on, but libmariadb has no such option and
+// ignores it, so each mode is built from what libmariadb does honour:
+//   sslEnforce   use TLS when the server offers it, else plain text (never fails)
+//   sslCA        verify the server's certificate chain against this CA whenever TLS is used,
+//                host name not checked; still plain text against a server without TLS
+//   sslVerify    TLS required ("SSL is required, but the server does not support it"), chain
+//                and host name verified
+// libmariadb's only switch that refuses plain text is sslVerify, and it also checks the host
+// name, which `required` and `verify_ca` must not. Those two modes are therefore checked after
+// connecting: the session must be encrypted (Ssl_cipher set), else Connect fails. verify_identity
+// needs no such check.
+void SetTlsProperties(const config::SourceSpec& source, int ssl_mode,
+                      sql::ConnectOptionsMap& props) {
+  if (ssl_mode == sql::SSL_MODE_DISABLED) return;
+  props["sslEnforce"] = true;
+  if (!source.ssl_cert.empty()) props["sslCert"] = sql::SQLString(source.ssl_cert);
+  if (!source.ssl_key.empty()) props["sslKey"] = sql::SQLString(source.ssl_key);
+  // A CA in preferred/required mode would make libmariadb verify the chain, which those modes
+  // promise not to do (as with the MySQL client, a CA matters only to the verify modes).
+  if (ssl_mode >= sql::SSL_MODE_VERIFY_CA && !source.ssl_ca.empty()) {
+    props["sslCA"] = sql::SQLString(source.ssl_ca);
+  }
+  if (ssl_mode == sql::SSL_MODE_VERIFY_IDENTITY) props["sslVerify"] = true;
+}
+
+bool IsEncrypted(MySqlConnection& conn) {
+  const auto status = conn.Query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+  return !status.empty() && status[0].size() >= 2 && !status[0][1].value_or("").empty();
+}
+
+// `required` and `verify_ca`: see SetTlsProperties.
+void RequireEncrypted(MySqlConnection& conn, const config::SourceSpec& source) {
+  if (conn.encrypted()) return;
+  throw MySqlError("connecting to MySQL: ssl_mode is " + source.ssl_mode +
+                       " but the connection is not encrypted (the server offers no TLS) [" +
+                       conn.endpoint() + "]",
+                   2026, "HY000", /*connecting=*/true);
+}
+
+// Opens and prepares a session (everything Connect does but the bookkeeping of open sessions).
+MySqlConnection OpenSession(const config::SourceSpec& source, const config::EnvLookup& env) {
   const std::string endpoint =
       source.host + ":" + std::to_string(source.port) + "/" + source.database;
   const std::string password = config::ResolvePassword(source.password, source.password_env, env);
@@ -134,17 +233,20 @@ MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLooku
   props["password"] = sql::SQLString(password);
   if (!source.database.empty()) props["schema"] = sql::SQLString(source.database);
   props["OPT_RECONNECT"] = false;
-  props["OPT_CONNECT_TIMEOUT"] = options.connect_timeout_s;
   props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-  // Connector/C++ 1.1.12 over libmariadb (Debian) accepts OPT_SSL_MODE but ignores it (the
-  // MariaDB client library has no such option; measured). What libmariadb honours:
-  // sslEnforce asks for TLS and falls back to plain text when the server offers none, and
-  // sslVerify demands TLS and checks the server certificate and host name. `required` and the
-  // verify modes are additionally checked after connecting (Ssl_cipher must be set).
+  // Measured over libmariadb: the connect timeout also bounds the wait for the server's
+  // greeting (a stopped server accepts the TCP connection but never greets), and the read
+  // timeout bounds every single wait for data, once (libmysqlclient would retry a read twice).
+  props["OPT_CONNECT_TIMEOUT"] = source.connect_timeout_s;
+  props["OPT_READ_TIMEOUT"] = source.read_timeout_s;
+  props["OPT_WRITE_TIMEOUT"] = source.read_timeout_s;
   const int ssl_mode = SslModeValue(source.ssl_mode);
-  props["OPT_SSL_MODE"] = ssl_mode;
-  if (ssl_mode >= sql::SSL_MODE_PREFERRED) props["sslEnforce"] = true;
-  if (ssl_mode >= sql::SSL_MODE_VERIFY_CA) props["sslVerify"] = true;
+  if (ssl_mode == sql::SSL_MODE_VERIFY_CA && source.ssl_ca.empty()) {
+    // Without a CA the connector would check no certificate at all (config validates this too).
+    throw MySqlError("connecting to MySQL: ssl_mode verify_ca needs ssl_ca [" + endpoint + "]",
+                     2026, "HY000", /*connecting=*/true);
+  }
+  SetTlsProperties(source, ssl_mode, props);
 
   spdlog::debug(
       "connecting to MySQL: host={} port={} user={} database={} ssl_mode={} (password {})",
@@ -158,20 +260,16 @@ MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLooku
     sql::Driver* driver = get_driver_instance();
     raw.reset(driver->connect(props));
   } catch (const sql::SQLException& e) {
-    throw FromConnector(e, "connecting to MySQL as user '" + source.user + "'", endpoint, password);
+    throw FromConnector(e, "connecting to MySQL as user '" + source.user + "'", endpoint, password,
+                        {}, /*connecting=*/true);
   }
   if (!raw)
     throw MySqlError("connecting to MySQL: the connector returned no connection [" + endpoint + "]",
                      0, "");
   MySqlConnection conn(std::move(raw), endpoint);
-  if (ssl_mode >= sql::SSL_MODE_REQUIRED) {
-    const auto status = conn.Query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
-    if (status.empty() || status[0].size() < 2 || status[0][1].value_or("").empty()) {
-      throw MySqlError("connecting to MySQL: ssl_mode is " + source.ssl_mode +
-                           " but the connection is not encrypted (the server offers no TLS) [" +
-                           endpoint + "]",
-                       2026, "HY000");
-    }
+  conn.set_encrypted(ssl_mode != sql::SSL_MODE_DISABLED && IsEncrypted(conn));
+  if (ssl_mode == sql::SSL_MODE_REQUIRED || ssl_mode == sql::SSL_MODE_VERIFY_CA) {
+    RequireEncrypted(conn, source);
   }
 
   conn.Exec("SET NAMES utf8mb4");
@@ -196,11 +294,58 @@ MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLooku
   return conn;
 }
 
+}  // namespace
+
+MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env) {
+  {
+    std::lock_guard lock(Open().mutex);
+    if (!Open().stopping.empty()) {
+      throw MySqlError("not connecting to MySQL " + source.host + ":" +
+                           std::to_string(source.port) + "/" + source.database + ": " +
+                           Open().stopping,
+                       1317, "70100");
+    }
+  }
+  MySqlConnection conn = OpenSession(source, env);
+  const std::uint64_t id = conn.connection_id();
+  std::lock_guard lock(Open().mutex);
+  Open().kill[id] = [source, env, id] {
+    try {
+      MySqlConnection killer = OpenSession(source, env);
+      killer.Exec("KILL CONNECTION " + std::to_string(id));
+    } catch (const std::exception& e) {
+      // 1094 "Unknown thread id": the session ended by itself meanwhile.
+      spdlog::debug("KILL CONNECTION {} on {}:{}: {}", id, source.host, source.port, e.what());
+    }
+  };
+  return conn;
+}
+
+void StopAllSessions(const std::string& reason) noexcept {
+  std::lock_guard lock(Open().mutex);
+  Open().stopping = reason.empty() ? std::string("etl is stopping") : reason;
+  for (const auto& [id, kill] : Open().kill) {
+    try {
+      std::thread(kill).detach();
+    } catch (const std::exception& e) {
+      spdlog::warn("could not end MySQL session {}: {}", id, e.what());
+    }
+  }
+  if (!Open().kill.empty()) {
+    spdlog::warn("ending {} MySQL session(s): {}", Open().kill.size(), Open().stopping);
+  }
+}
+
+void AcceptNewSessions() noexcept {
+  std::lock_guard lock(Open().mutex);
+  Open().stopping.clear();
+}
+
 void KillQuery(const config::SourceSpec& source, const config::EnvLookup& env,
                std::uint64_t connection_id) noexcept {
   if (connection_id == 0) return;
   try {
-    MySqlConnection killer = Connect(source, env);
+    MySqlConnection killer = OpenSession(source, env);
     killer.Exec("KILL QUERY " + std::to_string(connection_id));
     spdlog::debug("stopped the source statement of MySQL session {}", connection_id);
   } catch (const std::exception& e) {

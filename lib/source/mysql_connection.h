@@ -14,11 +14,19 @@
 // values are sent unquoted when numeric, else as quoted string literals. REQUIRES: a session
 // sql_mode given by the spec must not contain NO_BACKSLASH_ESCAPES (source/mysql_quote.h).
 //
-// TLS: the connector (1.1.12 over libmariadb) ignores OPT_SSL_MODE, so ssl_mode is mapped onto
-// what libmariadb honours: disabled -> no TLS; preferred -> TLS when the server offers it
-// (sslEnforce), else plain; required -> as preferred, then the session must be encrypted
-// (Ssl_cipher set) or Connect fails; verify_ca / verify_identity -> sslVerify (TLS required,
-// server certificate AND host name checked: verify_ca is as strict as verify_identity).
+// Timeouts (source.connect_timeout_s, source.read_timeout_s): connecting, including the wait for
+// the server's greeting, gives up after connect_timeout_s; any single wait for data from the
+// server (a statement's first row, the next packet of a stream) or to send to it gives up after
+// read_timeout_s with MySQL error 2013 "Lost connection" (IsConnectionError: retryable), so a
+// server that stops answering never hangs a run.
+//
+// TLS (source.ssl_mode, ssl_ca, ssl_cert, ssl_key): disabled -> plain text; preferred -> TLS
+// when the server offers it; required -> TLS or Connect fails; verify_ca -> as required, and
+// the server's certificate must chain to ssl_ca (host name not checked); verify_identity -> as
+// verify_ca and the certificate must name the host connected to. ssl_cert/ssl_key are sent when
+// the server asks for a client certificate (every mode but disabled). The connector cannot
+// enforce `required` and `verify_ca` itself (see mysql_connection.cpp): Connect checks
+// Ssl_cipher after connecting for those two.
 // Auto-reconnect is off: a lost connection is an error (MySqlError::IsConnectionError), never a
 // silent new session without the settings above.
 //
@@ -47,10 +55,6 @@ namespace etl::source {
 
 // One row of a buffered metadata query; std::nullopt is SQL NULL.
 using MySqlRow = std::vector<std::optional<std::string>>;
-
-struct ConnectOptions {
-  int connect_timeout_s = 10;
-};
 
 class MySqlConnection {
  public:
@@ -81,22 +85,45 @@ class MySqlConnection {
   // The server's id of this session (CONNECTION_ID(), read by Connect): what KillQuery needs.
   std::uint64_t connection_id() const { return connection_id_; }
   void set_connection_id(std::uint64_t id) { connection_id_ = id; }
+  // Whether the session is encrypted (TLS), as the server reported it when connecting.
+  bool encrypted() const { return encrypted_; }
+  void set_encrypted(bool encrypted) { encrypted_ = encrypted; }
+
+  // Called when an unbuffered result stream reports its end. Over TLS, Connector/C++ 1.1 with
+  // libmariadb reports a stream that broke (the session killed, a read timeout) as a normal end
+  // of the result, silently (measured: next() returns false after part of the rows, no error;
+  // in plain text the same faults throw 2013). So on an encrypted session the end is confirmed
+  // with a round trip (SELECT 1): a session that is gone throws MySqlError 2013 (a connection
+  // error) naming `context`, instead of the rest of the rows being lost without a word. A
+  // no-op in plain text.
+  void ConfirmStreamEnded(const std::string& context);
   // The connector session, for source/ classes that run their own statements.
   // REQUIRES: the connection is open (not moved from).
   sql::Connection& native();
 
  private:
+  void Close() noexcept;
+
   std::unique_ptr<sql::Connection> connection_;
   std::string endpoint_;
   std::string server_version_;
   std::uint64_t connection_id_ = 0;
+  bool encrypted_ = false;
 };
 
 // Opens a session to `source` (password via config::ResolvePassword) and applies the session
 // settings described above. Throws MySqlError; std::runtime_error from ResolvePassword when
 // the password variable is unset.
-MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env,
-                        const ConnectOptions& options = {});
+MySqlConnection Connect(const config::SourceSpec& source, const config::EnvLookup& env);
+
+// The hard stop of a run that must end now (see sink::StopAllSessions, its PostgreSQL twin):
+// ends every MySqlConnection open in this process (KILL CONNECTION, each from a new session on
+// a detached thread, so that a server that stopped answering delays nothing here), and makes
+// every later Connect fail with MySqlError (1317, SQLSTATE 70100) naming `reason`. The owners
+// see their current or next statement fail with a lost connection. Never blocks; any thread.
+void StopAllSessions(const std::string& reason) noexcept;
+// Lets Connect open sessions again after StopAllSessions (for tests).
+void AcceptNewSessions() noexcept;
 
 // Interrupts the statement session `connection_id` is running (KILL QUERY, from a new session
 // of its own), so a reader streaming a large unbuffered result stops at once instead of

@@ -16,15 +16,32 @@ bool MySqlError::IsConnectionError() const {
     case 2055:  // CR_SERVER_LOST_EXTENDED
     case 1053:  // ER_SERVER_SHUTDOWN
     case 1927:  // ER_CONNECTION_KILLED (MariaDB)
+    case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8)
       return true;
+    case 2026:  // CR_SSL_CONNECTION_ERROR
+      return !connecting_;
+    case 0: {
+      // Connector-side failures carry no code; only their text says the session is gone.
+      const std::string_view text = what();
+      if (text.find("Lost connection") != std::string_view::npos ||
+          text.find("server has gone away") != std::string_view::npos) {
+        return true;
+      }
+      break;
+    }
     default:
-      return sqlstate_.rfind("08", 0) == 0;  // SQLSTATE class 08: connection exception
+      break;
   }
+  return sqlstate_.rfind("08", 0) == 0;  // SQLSTATE class 08: connection exception
+}
+
+bool MySqlError::IsSerializationFailure() const {
+  return code_ == 1213 || sqlstate_ == "40001";  // ER_LOCK_DEADLOCK
 }
 
 MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
                          std::string_view endpoint, std::string_view secret,
-                         std::string_view statement) {
+                         std::string_view statement, bool connecting) {
   std::string server_message = MaskServerMessage(e.what(), statement, e.getSQLState());
   server_message = config::RedactSecrets(config::RedactSecret(server_message, secret));
   if (server_message.empty()) server_message = "unknown connector error";
@@ -37,7 +54,7 @@ MySqlError FromConnector(const sql::SQLException& e, std::string_view doing,
   message += endpoint;
   message += "]";
   if (!statement.empty()) message += "; statement: " + StatementForLog(statement);
-  return MySqlError(config::RedactSecrets(message), e.getErrorCode(), e.getSQLState());
+  return MySqlError(config::RedactSecrets(message), e.getErrorCode(), e.getSQLState(), connecting);
 }
 
 }  // namespace etl::source

@@ -24,7 +24,7 @@ double Since(Clock::time_point start) {
 }  // namespace
 
 RowReader::RowReader(MySqlConnection& conn, const std::string& sql, std::string context)
-    : context_(std::move(context)), endpoint_(conn.endpoint()), sql_(sql) {
+    : conn_(&conn), context_(std::move(context)), endpoint_(conn.endpoint()), sql_(sql) {
   const auto start = Clock::now();
   try {
     statement_.reset(conn.native().createStatement());
@@ -66,6 +66,10 @@ bool RowReader::ReadBatch(types::RowBatch& out, std::size_t max_rows, std::size_
     while (out.row_count() < max_rows) {
       if (!result_->next()) {
         exhausted_ = true;
+        // A broken TLS stream also ends like this (source/mysql_connection.h).
+        conn_->ConfirmStreamEnded(
+            context_ + " (after " +
+            std::to_string(stats_.rows + static_cast<std::int64_t>(out.row_count())) + " rows)");
         break;
       }
       out.BeginRow();

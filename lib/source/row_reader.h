@@ -65,6 +65,7 @@ class RowReader {
   void Close();
 
  private:
+  MySqlConnection* conn_;
   std::unique_ptr<sql::Statement> statement_;
   std::unique_ptr<sql::ResultSet> result_;
   std::string context_;

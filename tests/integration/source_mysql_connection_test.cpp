@@ -139,25 +139,6 @@ TEST_CASE("Bad session settings fail with a clear error", "[source][connection]"
         "etl_src_conn");
 }
 
-TEST_CASE("ssl_mode is passed to the connector", "[source][connection]") {
-  // The test server runs without TLS (have_ssl = DISABLED): `disabled` and `preferred` connect,
-  // `required` must refuse rather than silently fall back to plain text.
-  etl::testing::ResetMySqlDatabase("etl_src_conn");
-  auto spec = TestSource("etl_src_conn");
-  spec.ssl_mode = "disabled";
-  CHECK(Connect(spec, TestEnv(std::nullopt)).QueryScalar("SELECT 1") == "1");
-  spec.ssl_mode = "preferred";
-  CHECK(Connect(spec, TestEnv(std::nullopt)).QueryScalar("SELECT 1") == "1");
-  spec.ssl_mode = "required";
-  CHECK_THROWS_WITH(Connect(spec, TestEnv(std::nullopt)),
-                    Catch::Contains("ssl_mode is required but the connection is not encrypted"));
-  spec.ssl_mode = "verify_ca";
-  CHECK_THROWS_WITH(Connect(spec, TestEnv(std::nullopt)),
-                    Catch::Contains("SSL is required, but the server does not support it"));
-  spec.ssl_mode = "verify_identity";
-  CHECK_THROWS_AS(Connect(spec, TestEnv(std::nullopt)), MySqlError);
-}
-
 TEST_CASE("Query, QueryScalar and Exec", "[source][connection]") {
   etl::testing::ResetMySqlDatabase("etl_src_conn");
   auto conn = Connect(TestSource("etl_src_conn"), TestEnv(std::nullopt));
