@@ -103,6 +103,36 @@ void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
   stage_.clear();  // renamed into place, or dropped inside the committed transaction
 }
 
+void TargetLoad::BeginStaged(PgConnection& conn, bool direct_if_empty) {
+  if (spec_.parts > 1) {
+    CreateSharedStage(conn, StageKind::kUnlogged);
+    return;
+  }
+  OpenLoadTransaction(conn);
+  AcquireTableLock(conn, spec_.schema, spec_.table, "ROW EXCLUSIVE", spec_.lock_timeout);
+  if (direct_if_empty &&
+      conn.Query("SELECT 1 FROM " + QualifiedName(spec_.schema, spec_.table) + " LIMIT 1").rows() ==
+          0) {
+    write_schema_ = spec_.schema;
+    write_table_ = spec_.table;
+    return;
+  }
+  temp_stage_ = NewStageName(spec_.table);
+  CreateStage(conn, StageKind::kTemporary, "", temp_stage_, spec_.columns);
+  write_schema_ = "pg_temp";
+  write_table_ = temp_stage_;
+  freeze_ = true;  // created in this transaction
+}
+
+std::string TargetLoad::OpenStagedApply(PgConnection& conn) {
+  FinalTransaction(conn);
+  if (spec_.parts > 1) {
+    AcquireTableLock(conn, spec_.schema, spec_.table, "ROW EXCLUSIVE", spec_.lock_timeout);
+    return QualifiedName(spec_.schema, stage_);
+  }
+  return temp_stage_.empty() ? "" : QualifiedName("pg_temp", temp_stage_);
+}
+
 void TargetLoad::Abandon(PgConnection* conn) noexcept {
   tx_.reset();  // rolls the load's (or the final) transaction back
   if (stage_.empty() || conn == nullptr || PQstatus(conn->get()) != CONNECTION_OK) return;

@@ -153,6 +153,15 @@ class TargetLoad {
   // The state row and the hooks, then COMMIT of the final transaction.
   void FinishCommit(PgConnection& conn, const CommitRecord& record);
 
+  // For the variants that apply a stage's rows to an existing target (merge, upsert). Begin:
+  // N > 1 creates an unlogged shared stage; N = 1 opens the load's transaction, locks the target
+  // ROW EXCLUSIVE (bounded) and creates a temporary stage -- or, when `direct_if_empty` and the
+  // target holds no row, writes straight into the target. OpenStagedApply (in Commit): the final
+  // transaction and (N > 1) its ROW EXCLUSIVE lock; returns the stage's qualified name, or ""
+  // when the rows went straight into the target.
+  void BeginStaged(PgConnection& conn, bool direct_if_empty);
+  std::string OpenStagedApply(PgConnection& conn);
+
   TargetLoadSpec spec_;
   // Where one stream's rows go (N = 1), and whether that table was created in the load's
   // transaction (COPY may then FREEZE). N > 1 parts always write into stage_.
@@ -160,6 +169,7 @@ class TargetLoad {
   std::string write_table_;
   bool freeze_ = false;
   std::string stage_;                // the stage in the target's schema, "" when none
+  std::string temp_stage_;           // BeginStaged, N = 1: the temporary stage, "" when none
   std::unique_ptr<Transaction> tx_;  // the load's transaction (N = 1) or the final one
 };
 

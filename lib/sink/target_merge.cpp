@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "sink/lock_wait.h"
 #include "sink/pg_quote.h"
 #include "sink/sql_fragments.h"
 #include "sink/target_shape.h"
@@ -35,27 +34,10 @@ class MergeLoad final : public TargetLoad {
       names_.push_back(c.name);
   }
 
-  void Begin(PgConnection& conn) override {
-    if (spec_.parts > 1) {
-      CreateSharedStage(conn, StageKind::kUnlogged);
-      return;
-    }
-    OpenLoadTransaction(conn);
-    AcquireTableLock(conn, spec_.schema, spec_.table, "ROW EXCLUSIVE", spec_.lock_timeout);
-    temp_stage_ = NewStageName(spec_.table);
-    CreateStage(conn, StageKind::kTemporary, "", temp_stage_, spec_.columns);
-    write_schema_ = "pg_temp";
-    write_table_ = temp_stage_;
-    freeze_ = true;
-  }
+  void Begin(PgConnection& conn) override { BeginStaged(conn, /*direct_if_empty=*/false); }
 
   CommitSummary Commit(PgConnection& conn, const CommitRecord& record) override {
-    FinalTransaction(conn);
-    if (spec_.parts > 1) {
-      AcquireTableLock(conn, spec_.schema, spec_.table, "ROW EXCLUSIVE", spec_.lock_timeout);
-    }
-    const std::string stage = spec_.parts > 1 ? QualifiedName(spec_.schema, stage_)
-                                              : QualifiedName("pg_temp", temp_stage_);
+    const std::string stage = OpenStagedApply(conn);
     const std::string target = QualifiedName(spec_.schema, spec_.table);
     conn.Exec("ANALYZE " + stage);
     const TargetShape shape = InspectTarget(conn, spec_.schema, spec_.table, names_, spec_.key);
@@ -177,7 +159,6 @@ class MergeLoad final : public TargetLoad {
   }
 
   std::vector<std::string> names_;
-  std::string temp_stage_;  // N = 1
 };
 
 }  // namespace
