@@ -13,6 +13,7 @@
 #include "sink/pg_connection.h"
 #include "sink/run_history.h"
 #include "support/test_env.h"
+#include "support/test_target.h"
 
 using etl::testing::Env;
 using etl::testing::Psql;
@@ -23,15 +24,7 @@ namespace report = etl::report;
 namespace {
 
 sink::PgConnection OpenTarget() {
-  etl::testing::RequireServers();
-  etl::config::TargetSpec t;
-  t.host = Env("ETL_PG_HOST");
-  t.port = std::stoi(Env("ETL_PG_PORT"));
-  t.user = Env("ETL_PG_USER");
-  t.password_env = "ETL_PG_PASSWORD";
-  t.database = Env("ETL_PG_DATABASE");
-  t.sslmode = "disable";
-  return sink::Connect(t, etl::config::ProcessEnvironment(), false);
+  return etl::testing::OpenTestTarget(/*apply_session=*/false);
 }
 
 report::RunRecord Row(const std::string& run_id, const std::string& table,

@@ -12,6 +12,7 @@
 #include "sink/target_load.h"
 #include "sink/target_shape.h"
 #include "support/test_env.h"
+#include "support/test_target.h"
 
 using etl::testing::Env;
 using etl::testing::Psql;
@@ -25,15 +26,7 @@ namespace {
 constexpr const char* kSchema = "sink_target_load";
 
 sink::PgConnection Open() {
-  etl::testing::RequireServers();
-  etl::config::TargetSpec t;
-  t.host = Env("ETL_PG_HOST");
-  t.port = std::stoi(Env("ETL_PG_PORT"));
-  t.user = Env("ETL_PG_USER");
-  t.password_env = "ETL_PG_PASSWORD";
-  t.database = Env("ETL_PG_DATABASE");
-  t.sslmode = "disable";
-  return sink::Connect(t, etl::config::ProcessEnvironment(), true);
+  return etl::testing::OpenTestTarget(/*apply_session=*/true);
 }
 
 TargetColumn Col(std::string name, std::string pg_type, ValueKind kind, bool nullable) {

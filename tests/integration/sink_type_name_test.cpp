@@ -11,6 +11,7 @@
 #include "sink/schema_manager.h"
 #include "sink/type_name.h"
 #include "support/test_env.h"
+#include "support/test_target.h"
 
 using etl::testing::Env;
 using etl::testing::Psql;
@@ -20,15 +21,7 @@ namespace sink = etl::sink;
 namespace {
 
 sink::PgConnection Open() {
-  etl::testing::RequireServers();
-  etl::config::TargetSpec t;
-  t.host = Env("ETL_PG_HOST");
-  t.port = std::stoi(Env("ETL_PG_PORT"));
-  t.user = Env("ETL_PG_USER");
-  t.password_env = "ETL_PG_PASSWORD";
-  t.database = Env("ETL_PG_DATABASE");
-  t.sslmode = "disable";
-  return sink::Connect(t, etl::config::ProcessEnvironment(), false);
+  return etl::testing::OpenTestTarget(/*apply_session=*/false);
 }
 
 }  // namespace

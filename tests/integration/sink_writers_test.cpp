@@ -10,6 +10,7 @@
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
 #include "support/test_env.h"
+#include "support/test_target.h"
 
 using etl::testing::Env;
 using etl::testing::Psql;
@@ -21,15 +22,7 @@ namespace sink = etl::sink;
 namespace {
 
 sink::PgConnection Open() {
-  etl::testing::RequireServers();
-  etl::config::TargetSpec t;
-  t.host = Env("ETL_PG_HOST");
-  t.port = std::stoi(Env("ETL_PG_PORT"));
-  t.user = Env("ETL_PG_USER");
-  t.password_env = "ETL_PG_PASSWORD";
-  t.database = Env("ETL_PG_DATABASE");
-  t.sslmode = "disable";
-  return sink::Connect(t, etl::config::ProcessEnvironment(), true);
+  return etl::testing::OpenTestTarget(/*apply_session=*/true);
 }
 
 TargetColumn Col(std::string name, std::string pg_type, ValueKind kind, bool nullable = true) {
