@@ -62,8 +62,14 @@ class TableLoad {
     }
 
     if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {
+      // The probe ends the planning snapshot and starts the one the rows are read in.
+      const source::Literals literals = KeyLiterals(plan_);
+      window_.probe =
+          source::ProbeWritersThenSnapshot(*main.mysql, job_.source.database, table_.source_table,
+                                           table_.where, plan_.cursor, literals);
+      ExplainProbe(table_, window_.probe);
       window_.upto = source::HighMark(*main.mysql, job_.source.database, table_.source_table,
-                                      table_.where, plan_.cursor);
+                                      table_.where, plan_.cursor, literals);
     }
     if (plan_.incremental) {
       window_.after = UsableWatermark(plan_, job_, &window_.resume_after_early_stop);
@@ -245,7 +251,10 @@ class TableLoad {
   sink::CommitRecord Record(bool early, std::optional<std::int64_t> early_key) {
     sink::CommitRecord record;
     sink::StateUpdate state;
-    state.table_key = table_.name;
+    state.target_table = table_.target_table;
+    state.legacy_name = table_.name;
+    state.job = job_.name;
+    state.source_table = job_.source.database + "." + table_.source_table;
     state.status = early ? "early_terminated" : "ok";
     state.rows = totals_.rows_written;
     if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {
