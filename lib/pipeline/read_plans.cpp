@@ -84,7 +84,7 @@ ReadPlan BaseReadPlan(const config::JobSpec& job, const TablePlan& plan,
     rp.cursor = plan.cursor;
     rp.after = window.after;
     rp.upto = window.upto;
-    if (window.after) rp.lookback = LookbackOf(plan);
+    rp.lookback = LookbackOf(plan);  // checked on every run, used once there is a watermark
   }
   return rp;
 }
