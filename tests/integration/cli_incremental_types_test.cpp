@@ -113,6 +113,10 @@ TEST_CASE("incremental types: a binary(16) UUID key in the cursor syncs over sev
   Run r4 = RunJob(job);
   REQUIRE(r4.exit_code == 0);
   CHECK(JsonInt(r4.json, "rows_read") == 0);
+  // verify compares up to the binary watermark: the same rows on both sides.
+  const auto verify = RunEtl({"verify", job});
+  INFO("verify: " << verify.out << verify.err);
+  CHECK(verify.exit_code == 0);
 }
 
 TEST_CASE("incremental types: decimal and unsigned bigint cursors compare exactly",
