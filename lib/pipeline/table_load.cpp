@@ -73,6 +73,10 @@ class TableLoad {
     }
     if (plan_.incremental) {
       window_.after = UsableWatermark(plan_, job_, &window_.resume_after_early_stop);
+      if (window_.after) {
+        window_.pending = plan_.target.pending;
+        window_.pending_at = plan_.target.pending_at;
+      }
     }
     if (job_.pipeline.reject_dir.size() > 0 && table_.on_bad_row == config::OnBadRow::kReject) {
       rejects_ = std::make_unique<RejectFile>(job_.pipeline.reject_dir, table_.name);
@@ -255,6 +259,8 @@ class TableLoad {
     state.legacy_name = table_.name;
     state.job = job_.name;
     state.source_table = job_.source.database + "." + table_.source_table;
+    state.pending = window_.probe.newest.value_or(std::vector<std::string>{});
+    state.pending_at = window_.probe.newest_at;
     state.status = early ? "early_terminated" : "ok";
     state.rows = totals_.rows_written;
     if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {

@@ -67,6 +67,8 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
       p.target.cursor_columns = state->cursor_columns;
       p.target.job = state->job;
       p.target.source_table = state->source_table;
+      p.target.pending = state->pending;
+      p.target.pending_at = state->pending_at;
     }
   }
   plan::TargetFacts facts;

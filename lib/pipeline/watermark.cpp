@@ -71,6 +71,12 @@ std::vector<std::string> WatermarkToSave(const IncrementalWindow& window, bool e
       break;
     case Outcome::kHeld:
       limit = window.after;
+      // Every writer open now started after the previous run read `pending` (whole seconds,
+      // strictly later): none of them holds a row at or below it.
+      if (window.after && window.pending && window.pending_at > 0 &&
+          window.probe.oldest_writer_since > window.pending_at) {
+        limit = window.pending;
+      }
       break;
     case Outcome::kUnknown:
       limit = window.upto;

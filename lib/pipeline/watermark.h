@@ -6,8 +6,11 @@
 // saved watermark (less `lookback`, when the table has one) and not past the high mark taken
 // in the run's snapshot. The watermark saved with the rows is the highest value no open
 // transaction can still commit a row below (source/table_source.h, WriterProbe): the probe's
-// mark when no writer of the table was open, the old watermark when one was (the rows read
-// past it are read again next run; the upsert makes that harmless), the high mark when the
+// mark when no writer of the table was open; when one was, the old watermark (the rows read
+// past it are read again next run; the upsert makes that harmless) -- or the previous run's
+// `pending` mark when every writer open now started after that run read it (a writer that
+// started later cannot hold a row below it), so busy tables still advance, one run behind --
+// the high mark when the
 // source allowed no probe (then only lookback protects late commits). A run that stopped
 // early in a sparse key stretch saves the last key read, never more than that limit; a source
 // without rows keeps the old watermark.
@@ -35,6 +38,9 @@ struct IncrementalWindow {
   // What the writer probe found before the snapshot; kUnknown (the default) saves the high
   // mark, as when no probe ran.
   source::WriterProbe probe;
+  // The previous run's probe (saved with `after`): the newest committed cursor then, and when.
+  std::optional<std::vector<std::string>> pending;
+  std::int64_t pending_at = 0;
 };
 
 // The saved watermark this run may continue from. nullopt (with a warning) when the target

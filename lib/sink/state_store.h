@@ -12,6 +12,9 @@
 //   source_table   text              -- "database.table" the rows came from; NULL: idem
 //   cursor_columns jsonb             -- the columns the watermark's values belong to
 //   watermark      jsonb             -- the cursor values (JsonStringArray), or NULL
+//   pending        jsonb             -- the newest committed cursor when the run probed the
+//                                       source, which a later run may advance the watermark to
+//   pending_at     bigint            -- the source's clock then (Unix seconds)
 //   status         text              -- "ok", "early_terminated", ...
 //   rows_loaded    bigint            -- rows written by the run that saved this state
 //   updated_at     timestamptz
@@ -56,6 +59,8 @@ struct TableState {
   // The cursor columns the watermark's values belong to (empty when none was saved): a
   // watermark is only meaningful for the same cursor.
   std::vector<std::string> cursor_columns;
+  std::optional<std::vector<std::string>> pending;  // pipeline/watermark.h
+  std::int64_t pending_at = 0;
 
   bool migrated() const { return job.empty(); }
 };
@@ -70,6 +75,8 @@ struct StateWrite {
   std::string job;
   std::string source_table;  // "database.table"
   std::string legacy_name;   // the table's name in the job: a migrated row under it is replaced
+  std::vector<std::string> pending;  // empty: none
+  std::int64_t pending_at = 0;
 };
 
 // Creates the table, or brings an older layout up to this one in place.

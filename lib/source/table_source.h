@@ -11,6 +11,7 @@
 //
 // Errors: MySqlError (source/mysql_error.h) with the server's message.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,8 +44,9 @@ std::optional<std::vector<std::string>> HighMark(MySqlConnection& conn, const st
 //      UNLOCK TABLES at once (writers of the table wait for microseconds, never for a query).
 //      kClear with that mark.
 //   2. NOWAIT refused (error 1205): a writer of the table is open. kHeld: the caller keeps
-//      the old watermark; `detail` names the oldest open writing transaction from
-//      information_schema.innodb_trx when PROCESS allows.
+//      the old watermark, or advances it to a previous run's `newest` when every writer open
+//      now started after that run read it (pipeline/watermark.h); `detail` names the oldest
+//      open writing transaction from information_schema.innodb_trx when PROCESS allows.
 //   3. LOCK TABLES not granted (no LOCK TABLES privilege): the same question asked of
 //      information_schema.innodb_trx (PROCESS privilege) for the whole server: the high mark
 //      is read first, then the transactions; none that has written (rows modified, tables
@@ -57,6 +59,13 @@ struct WriterProbe {
   Outcome outcome = Outcome::kUnknown;
   std::optional<std::vector<std::string>> mark;  // kClear: nullopt when the table had no rows
   std::string detail;  // kHeld: who; kUnknown: why the probe could not run
+  // The newest committed cursor and the server's clock (UNIX_TIMESTAMP(), read first) when it
+  // was read: every row at or below `newest` that was not committed then belongs to a
+  // transaction that had started by `newest_at`. Set for kClear and kHeld (0: not read).
+  std::optional<std::vector<std::string>> newest;
+  std::int64_t newest_at = 0;
+  // kHeld: UNIX_TIMESTAMP(trx_started) of the oldest open writing transaction (0: unknown).
+  std::int64_t oldest_writer_since = 0;
 };
 
 // REQUIRES: the session may end its transaction (nothing read before it is needed afterwards).

@@ -109,3 +109,59 @@ TEST_CASE("late commit: an updated_at = NOW(6) row committed after the run is lo
           "[pipeline][incremental]") {
   LateCommitStory("temporal", "updated_at");
 }
+
+TEST_CASE("late commit: with a writer always open, the watermark still advances one run behind",
+          "[pipeline][incremental]") {
+  const std::string db = "tlate_busy";
+  const std::string schema = "tlate_busy";
+  ResetMySqlDatabase(db);
+  ResetPgSchema(schema);
+  MySql(
+      "CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY, v varchar(20) NOT NULL) ENGINE=InnoDB; "
+      "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_1000",  // next id: 1001
+      db);
+  const std::string job = WriteTempFile(
+      schema + ".yml", JobHeader(db, schema) +
+                           "tables:\n  t:\n    batch_size: 300\n    extraction_strategy: "
+                           "incremental\n    incremental_columns: [id]\n");
+  const auto env = etl::config::ProcessEnvironment();
+  const auto watermark = [&] {
+    return Trim(Psql("SELECT watermark->>0 FROM \"" + schema + "\".etl_state"));
+  };
+  REQUIRE(RunJob(job).exit_code == 0);
+  CHECK(watermark() == "1000");
+
+  // Writer A1 holds 1001; B commits 1002. The run is held at 1000 and notes 1002 as pending.
+  auto a1 = etl::source::Connect(etl::testing::TestSourceSpec(db), env);
+  a1.Exec("BEGIN");
+  a1.Exec("INSERT INTO t (v) VALUES ('a1')");
+  MySql("INSERT INTO t (v) VALUES ('b1')", db);
+  Run r2 = RunJob(job);
+  INFO("run 2: " << r2.err);
+  REQUIRE(r2.exit_code == 0);
+  CHECK(watermark() == "1000");
+  CHECK(Trim(Psql("SELECT pending->>0 FROM \"" + schema + "\".etl_state")) == "1002");
+
+  // A1 commits, but writer A2 is open by the next run (1003), B commits 1004. A2 started after
+  // run 2 read its pending mark (time is moved back a few seconds instead of waiting), so it
+  // cannot hold a row at or below 1002: the watermark advances to 1002, not further.
+  a1.Exec("COMMIT");
+  auto a2 = etl::source::Connect(etl::testing::TestSourceSpec(db), env);
+  a2.Exec("BEGIN");
+  a2.Exec("INSERT INTO t (v) VALUES ('a2')");
+  MySql("INSERT INTO t (v) VALUES ('b2')", db);
+  Psql("UPDATE \"" + schema + "\".etl_state SET pending_at = pending_at - 5");
+  Run r3 = RunJob(job);
+  INFO("run 3: " << r3.err);
+  REQUIRE(r3.exit_code == 0);
+  CHECK(watermark() == "1002");
+  CHECK(Trim(Psql("SELECT count(*) FROM \"" + schema + "\".t")) == "1003");  // all but 1003
+
+  a2.Exec("COMMIT");
+  Run r4 = RunJob(job);
+  INFO("run 4: " << r4.err);
+  REQUIRE(r4.exit_code == 0);
+  CHECK(JsonInt(r4.json, "rows_read") == 2);  // 1003 and 1004, past 1002
+  CHECK(watermark() == "1004");
+  CHECK(TargetRows(schema) == SourceRows(db));
+}
