@@ -73,10 +73,7 @@ class TableLoad {
     }
     if (plan_.incremental) {
       window_.after = UsableWatermark(plan_, job_, &window_.resume_after_early_stop);
-      if (window_.after) {
-        window_.pending = plan_.target.pending;
-        window_.pending_at = plan_.target.pending_at;
-      }
+      AdoptPending(plan_, job_, window_);
     }
     if (job_.pipeline.reject_dir.size() > 0 && table_.on_bad_row == config::OnBadRow::kReject) {
       rejects_ = std::make_unique<RejectFile>(job_.pipeline.reject_dir, table_.name);

@@ -61,6 +61,18 @@ std::optional<std::vector<std::string>> UsableWatermark(const TablePlan& plan,
   return saved.watermark;
 }
 
+void AdoptPending(const TablePlan& plan, const config::JobSpec& job, IncrementalWindow& window) {
+  const TargetState& saved = plan.target;
+  if (!plan.incremental || !saved.table_exists || !saved.pending || saved.pending_at <= 0) return;
+  if (saved.job != job.name ||
+      saved.source_table != job.source.database + "." + plan.spec->source_table ||
+      saved.cursor_columns != plan.cursor || saved.pending->size() != plan.cursor.size()) {
+    return;
+  }
+  window.pending = saved.pending;
+  window.pending_at = saved.pending_at;
+}
+
 std::vector<std::string> WatermarkToSave(const IncrementalWindow& window, bool early,
                                          std::optional<std::int64_t> early_stop_key) {
   using Outcome = source::WriterProbe::Outcome;
@@ -73,7 +85,7 @@ std::vector<std::string> WatermarkToSave(const IncrementalWindow& window, bool e
       limit = window.after;
       // Every writer open now started after the previous run read `pending` (whole seconds,
       // strictly later): none of them holds a row at or below it.
-      if (window.after && window.pending && window.pending_at > 0 &&
+      if (window.pending && window.pending_at > 0 &&
           window.probe.oldest_writer_since > window.pending_at) {
         limit = window.pending;
       }

@@ -52,6 +52,12 @@ std::optional<std::vector<std::string>> UsableWatermark(const TablePlan& plan,
                                                         const config::JobSpec& job,
                                                         bool* resume_after_early_stop);
 
+// The previous run's pending mark (sink/state_store.h), into `window`, when it was saved by this
+// job from this source table for this cursor and the target still exists; else nothing.
+// Reading starts at window.after (at or below the pending mark, or nothing: every row), so
+// every row up to the pending mark is read by this run.
+void AdoptPending(const TablePlan& plan, const config::JobSpec& job, IncrementalWindow& window);
+
 // The cursor values to save with the rows (empty: none).
 std::vector<std::string> WatermarkToSave(const IncrementalWindow& window, bool early,
                                          std::optional<std::int64_t> early_stop_key);

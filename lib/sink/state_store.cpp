@@ -190,7 +190,7 @@ void WriteState(PgConnection& conn, std::string_view schema, const StateWrite& s
   PgParam watermark;
   if (!s.watermark.empty()) watermark = JsonStringArray(s.watermark);
   PgParam cursor;
-  if (!s.watermark.empty() && !s.cursor_columns.empty()) {
+  if ((!s.watermark.empty() || !s.pending.empty()) && !s.cursor_columns.empty()) {
     cursor = JsonStringArray(s.cursor_columns);
   }
   PgParam pending;
