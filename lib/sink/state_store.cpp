@@ -77,11 +77,15 @@ std::string FromHex(std::string_view hex, std::string_view schema) {
 // The elements of jsonb array column `column` of the row, decoded (JsonStringArray).
 std::optional<std::vector<std::string>> ReadArray(PgConnection& conn, std::string_view schema,
                                                   std::string_view key, const char* column) {
+  // Through to_jsonb(row), so that a column an older layout lacks reads as absent (`etl plan`
+  // reads the state without migrating it).
   PgResult r = conn.ExecParams(
-      std::string("SELECT s.") + column + " IS NULL, jsonb_typeof(e.value), e.value #>> '{}', " +
-          "e.value ->> 'hex' FROM " + StateTable(schema) + " s LEFT JOIN LATERAL " +
-          "jsonb_array_elements(CASE jsonb_typeof(s." + column + ") WHEN 'array' THEN s." + column +
-          " END) WITH ORDINALITY AS e(value, n) ON true WHERE s.table_name = $1 " + "ORDER BY e.n",
+      std::string("SELECT coalesce(jsonb_typeof(r.v), 'null') = 'null', jsonb_typeof(e.value), "
+                  "e.value #>> '{}', e.value ->> 'hex' FROM (SELECT to_jsonb(s) -> '") +
+          column + "' AS v FROM " + StateTable(schema) +
+          " s WHERE s.table_name = $1) r LEFT JOIN LATERAL jsonb_array_elements(CASE "
+          "jsonb_typeof(r.v) WHEN 'array' THEN r.v END) WITH ORDINALITY AS e(value, n) ON true "
+          "ORDER BY e.n",
       {std::string(key)});
   if (r.rows() == 0 || r.Value(0, 0) == "t") return std::nullopt;
   std::vector<std::string> values;
@@ -104,8 +108,8 @@ std::optional<std::vector<std::string>> ReadArray(PgConnection& conn, std::strin
 std::optional<TableState> ReadRow(PgConnection& conn, std::string_view schema,
                                   std::string_view key) {
   PgResult r = conn.ExecParams(
-      "SELECT s.status, s.rows_loaded, s.updated_at, s.job, "
-      "s.source_table, s.pending_at FROM " +
+      "SELECT s.status, s.rows_loaded, s.updated_at, to_jsonb(s) ->> 'job', "
+      "to_jsonb(s) ->> 'source_table', to_jsonb(s) ->> 'pending_at' FROM " +
           StateTable(schema) + " s WHERE s.table_name = $1",
       {std::string(key)});
   if (r.rows() == 0) return std::nullopt;

@@ -143,6 +143,14 @@ TEST_CASE("incremental state: an old-layout etl_state is migrated in place", "[c
        "INSERT INTO \"" +
        schema + "\".etl_state VALUES ('orders', '[\"200\"]', 'ok', 200, now())");
 
+  // plan reads the old layout as it is (it writes nothing, so it migrates nothing).
+  const auto plan = RunEtl({"plan", job});
+  INFO("plan: " << plan.out << plan.err);
+  CHECK(plan.exit_code == 0);
+  CHECK(plan.out.find("incremental after [200]") != std::string::npos);
+  CHECK(Trim(Psql("SELECT count(*) FROM information_schema.columns WHERE table_schema = '" +
+                  schema + "' AND table_name = 'etl_state' AND column_name = 'job'")) == "0");
+
   MakeOrders(db, "orders_eu", 201, 215);
   Run r = RunJob(job);
   INFO("run after migration: " << r.err);
