@@ -96,4 +96,34 @@ const TableSpec* JobSpec::FindTable(const std::string& table_name) const {
   return nullptr;
 }
 
+std::optional<Lookback> ParseLookback(std::string_view text) {
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
+    ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < digits; ++i)
+    n = n * 10 + (text[i] - '0');
+  Lookback out;
+  out.given = true;
+  out.text = std::string(text);
+  const std::string_view unit = text.substr(digits);
+  if (unit.empty()) {
+    out.count = n;
+    return out;
+  }
+  std::int64_t scale = 0;
+  if (unit == "s") scale = 1;
+  if (unit == "m") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (unit == "d") scale = 86400;
+  if (scale == 0) return std::nullopt;
+  out.seconds = n * scale;
+  return out;
+}
+
 }  // namespace etl::config

@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/schema_options.h"
@@ -162,6 +163,20 @@ struct TablePerformance {
   bool use_optimized_connections = true;
 };
 
+// tables.X.lookback: how far behind the saved watermark an incremental run starts reading
+// again: a duration ("30s", "5m", "2h", "1d") for a temporal first cursor column, a count
+// ("1000") for an integer one. Not given (the default): no re-read window; the watermark is
+// held behind open writers instead (docs/loading.md, "Late commits").
+struct Lookback {
+  std::int64_t seconds = 0;  // a duration was given
+  std::int64_t count = 0;    // a count was given
+  bool given = false;
+  std::string text;  // as written, for messages
+};
+
+// "90s" / "5m" / "2h" / "1d" -> seconds, "1000" -> count. nullopt when it is neither.
+std::optional<Lookback> ParseLookback(std::string_view text);
+
 struct TableSpec {
   std::string name;          // the key under `tables:`, or the matched source table's name
   std::string source_table;  // defaults to name
@@ -184,6 +199,7 @@ struct TableSpec {
   // tables_match.defaults', else the job's.
   IdentifierCase identifier_case = IdentifierCase::kPreserve;
   std::optional<bool> skip_unchanged;  // overrides pipeline.skip_unchanged
+  Lookback lookback;                   // incremental: re-read window (above)
 
   // Where in which file this table was defined, for error messages ("tables.yml:12:3"); for a
   // table brought in by tables_match, where the include pattern that matched it is written.

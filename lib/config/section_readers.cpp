@@ -241,7 +241,7 @@ const std::vector<std::string_view> kTableKeys = {
     "source_table",        "target_table",        "estimated_size_mb", "batch_size",
     "extraction_strategy", "incremental_columns", "primary_key",       "where",
     "benchmark",           "on_bad_row",          "column_types",      "performance",
-    "post_load",           "identifier_case",     "skip_unchanged"};
+    "post_load",           "identifier_case",     "skip_unchanged",    "lookback"};
 
 // What the cross-field checks of a table need to locate their errors.
 struct TableKeyFields {
@@ -269,6 +269,17 @@ TableKeyFields ReadTableKeys(SpecReader& reader, const Fields& f, TableSpec& out
   reader.GetStringList(f, "post_load", out.post_load);
   reader.GetEnum(f, "identifier_case", out.identifier_case, kIdentifierCases);
   reader.GetBool(f, "skip_unchanged", out.skip_unchanged);
+  std::string lookback;
+  if (const Field* l = reader.GetString(f, "lookback", lookback)) {
+    if (auto parsed = ParseLookback(lookback)) {
+      out.lookback = *parsed;
+    } else {
+      reader.Error(*l,
+                   "expected a duration (30s, 5m, 2h, 1d) for a temporal cursor or a count "
+                   "(1000) for an integer one, got '" +
+                       lookback + "'");
+    }
+  }
   return keys;
 }
 

@@ -79,10 +79,12 @@ ReadPlan BaseReadPlan(const config::JobSpec& job, const TablePlan& plan,
   rp.alert_on_sparse = job.sparse.enabled && job.sparse.monitoring.alert_on_sparse_detection;
   rp.sparse_threshold = job.sparse.detection.efficiency_threshold;
   rp.sparse_limit = job.sparse.detection.consecutive_sparse_limit;
+  rp.literals = KeyLiterals(plan);
   if (plan.incremental) {
     rp.cursor = plan.cursor;
     rp.after = window.after;
     rp.upto = window.upto;
+    rp.lookback = LookbackOf(plan);  // checked on every run, used once there is a watermark
   }
   return rp;
 }
@@ -103,7 +105,10 @@ SingleStreamRead PlanSingleStream(const config::JobSpec& job, const TablePlan& p
     o.keys.key_min = plan.key_min;
     o.keys.key_max = plan.key_max;
     if (plan.incremental) {
-      if (window.after) o.keys.start_after = KeyValue(window.after->at(0), "saved watermark");
+      if (window.after) {
+        o.keys.start_after =
+            KeyValue(window.after->at(0), "saved watermark") - out.read.lookback.count;
+      }
       if (window.upto) o.keys.key_max = KeyValue(window.upto->at(0), "high mark");
       out.read.after.reset();  // the sequencer's bounds say the same, as integers
       out.read.upto.reset();

@@ -62,11 +62,18 @@ class TableLoad {
     }
 
     if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {
+      // The probe ends the planning snapshot and starts the one the rows are read in.
+      const source::Literals literals = KeyLiterals(plan_);
+      window_.probe =
+          source::ProbeWritersThenSnapshot(*main.mysql, job_.source.database, table_.source_table,
+                                           table_.where, plan_.cursor, literals);
+      ExplainProbe(table_, window_.probe);
       window_.upto = source::HighMark(*main.mysql, job_.source.database, table_.source_table,
-                                      table_.where, plan_.cursor);
+                                      table_.where, plan_.cursor, literals);
     }
     if (plan_.incremental) {
       window_.after = UsableWatermark(plan_, job_, &window_.resume_after_early_stop);
+      AdoptPending(plan_, job_, window_);
     }
     if (job_.pipeline.reject_dir.size() > 0 && table_.on_bad_row == config::OnBadRow::kReject) {
       rejects_ = std::make_unique<RejectFile>(job_.pipeline.reject_dir, table_.name);
@@ -245,7 +252,12 @@ class TableLoad {
   sink::CommitRecord Record(bool early, std::optional<std::int64_t> early_key) {
     sink::CommitRecord record;
     sink::StateUpdate state;
-    state.table_key = table_.name;
+    state.target_table = table_.target_table;
+    state.legacy_name = table_.name;
+    state.job = job_.name;
+    state.source_table = job_.source.database + "." + table_.source_table;
+    state.pending = window_.probe.newest.value_or(std::vector<std::string>{});
+    state.pending_at = window_.probe.newest_at;
     state.status = early ? "early_terminated" : "ok";
     state.rows = totals_.rows_written;
     if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {

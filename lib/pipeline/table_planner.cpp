@@ -61,10 +61,14 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
     }
   }
   if (sink::TableExists(target, schema, sink::kStateTableName)) {
-    if (auto state = sink::ReadState(target, schema, table.name)) {
+    if (auto state = sink::ReadState(target, schema, table.target_table, table.name)) {
       p.target.watermark = state->watermark;
       p.target.last_status = state->status;
       p.target.cursor_columns = state->cursor_columns;
+      p.target.job = state->job;
+      p.target.source_table = state->source_table;
+      p.target.pending = state->pending;
+      p.target.pending_at = state->pending_at;
     }
   }
   plan::TargetFacts facts;

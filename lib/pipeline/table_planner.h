@@ -37,6 +37,10 @@ struct TargetState {
   std::optional<std::vector<std::string>> watermark;  // saved cursor values
   std::string last_status;                            // status of the previous run
   std::vector<std::string> cursor_columns;            // what the watermark's values belong to
+  std::string job;           // the job that saved the state; "" for a migrated row
+  std::string source_table;  // "database.table" it was saved from
+  std::optional<std::vector<std::string>> pending;  // pipeline/watermark.h
+  std::int64_t pending_at = 0;
 };
 
 struct TablePlan {

@@ -85,8 +85,8 @@ std::int64_t TableReader::ReadQuery(const std::string& sql, BoundedQueue<ReadIte
 void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>& free) {
   auto builder = [&] {
     source::SelectBuilder b(plan_.database, plan_.table, plan_.columns);
-    b.Where(plan_.where);
-    if (plan_.after) b.After(plan_.cursor, *plan_.after);
+    b.Literals(plan_.literals).Where(plan_.where);
+    if (plan_.after) b.After(plan_.cursor, *plan_.after, plan_.lookback);
     if (plan_.upto) b.AtMost(plan_.cursor, *plan_.upto);
     return b;
   };

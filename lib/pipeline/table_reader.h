@@ -24,6 +24,7 @@
 #include "pipeline/bounded_queue.h"
 #include "plan/chunk_sequencer.h"
 #include "source/mysql_connection.h"
+#include "source/select_builder.h"
 #include "types/row_batch.h"
 
 namespace etl::pipeline {
@@ -46,6 +47,8 @@ struct ReadPlan {
   std::vector<std::string> cursor;       // ORDER BY for kStream (incremental), may be empty
   std::optional<std::vector<std::string>> after;  // cursor > after (incremental watermark)
   std::optional<std::vector<std::string>> upto;   // cursor <= upto (high mark)
+  source::Lookback lookback;                      // re-read this far behind `after`
+  source::Literals literals;                      // how key and cursor values are written
   std::optional<std::int64_t> key_lo;             // kStream: key >= key_lo (a parallel part)
   std::optional<std::int64_t> key_hi;             // kStream: key < key_hi
   std::int64_t batch_size = 100000;

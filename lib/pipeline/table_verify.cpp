@@ -84,7 +84,7 @@ std::vector<std::string> UsableWatermark(const config::JobSpec& job, const confi
   }
   const std::string& schema = job.target.schema;
   if (!sink::TableExists(pg, schema, sink::kStateTableName)) return {};
-  const auto state = sink::ReadState(pg, schema, table.name);
+  const auto state = sink::ReadState(pg, schema, table.target_table, table.name);
   if (!state || !state->watermark || state->watermark->empty()) {
     notes.push_back("incremental table without a saved watermark: every source row is compared");
     return {};

@@ -2,8 +2,10 @@
 
 #include <charconv>
 #include <cstdio>
+#include <stdexcept>
 
 #include "sink/pg_quote.h"
+#include "types/text_check.h"
 
 namespace etl::sink {
 namespace {
@@ -12,59 +14,163 @@ std::string StateTable(std::string_view schema) {
   return QualifiedName(schema, kStateTableName);
 }
 
+void AppendJsonString(std::string& out, std::string_view value) {
+  out += '"';
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string FromHex(std::string_view hex, std::string_view schema) {
+  std::string out;
+  if (hex.size() % 2 != 0) hex = {};
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    const int hi = HexDigit(hex[i]);
+    const int lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) {
+      throw PgError(StateTable(schema) + ": a watermark value holds invalid hex '" +
+                    std::string(hex) + "'");
+    }
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+// The elements of jsonb array column `column` of the row, decoded (JsonStringArray).
+std::optional<std::vector<std::string>> ReadArray(PgConnection& conn, std::string_view schema,
+                                                  std::string_view key, const char* column) {
+  // Through to_jsonb(row), so that a column an older layout lacks reads as absent (`etl plan`
+  // reads the state without migrating it).
+  PgResult r = conn.ExecParams(
+      std::string("SELECT coalesce(jsonb_typeof(r.v), 'null') = 'null', jsonb_typeof(e.value), "
+                  "e.value #>> '{}', e.value ->> 'hex' FROM (SELECT to_jsonb(s) -> '") +
+          column + "' AS v FROM " + StateTable(schema) +
+          " s WHERE s.table_name = $1) r LEFT JOIN LATERAL jsonb_array_elements(CASE "
+          "jsonb_typeof(r.v) WHEN 'array' THEN r.v END) WITH ORDINALITY AS e(value, n) ON true "
+          "ORDER BY e.n",
+      {std::string(key)});
+  if (r.rows() == 0 || r.Value(0, 0) == "t") return std::nullopt;
+  std::vector<std::string> values;
+  for (int i = 0; i < r.rows(); ++i) {
+    if (r.IsNull(i, 1)) continue;  // the empty array's one joined row
+    const std::string_view type = r.Value(i, 1);
+    if (type == "string") {
+      values.push_back(r.String(i, 2));
+    } else if (type == "object" && !r.IsNull(i, 3)) {
+      values.push_back(FromHex(r.Value(i, 3), schema));
+    } else {
+      throw PgError("PostgreSQL " + conn.description() + ": " + StateTable(schema) + ": the " +
+                    column + " of \"" + std::string(key) + "\" holds a " + std::string(type) +
+                    " where a cursor value belongs");
+    }
+  }
+  return values;
+}
+
+std::optional<TableState> ReadRow(PgConnection& conn, std::string_view schema,
+                                  std::string_view key) {
+  PgResult r = conn.ExecParams(
+      "SELECT s.status, s.rows_loaded, s.updated_at, to_jsonb(s) ->> 'job', "
+      "to_jsonb(s) ->> 'source_table', to_jsonb(s) ->> 'pending_at' FROM " +
+          StateTable(schema) + " s WHERE s.table_name = $1",
+      {std::string(key)});
+  if (r.rows() == 0) return std::nullopt;
+  TableState state;
+  state.table_name = std::string(key);
+  state.status = r.String(0, 0);
+  const std::string_view rows = r.Value(0, 1);
+  std::from_chars(rows.data(), rows.data() + rows.size(), state.rows_loaded);
+  state.updated_at = r.String(0, 2);
+  if (!r.IsNull(0, 3)) state.job = r.String(0, 3);
+  if (!r.IsNull(0, 4)) state.source_table = r.String(0, 4);
+  state.cursor_columns =
+      ReadArray(conn, schema, key, "cursor_columns").value_or(std::vector<std::string>{});
+  state.watermark = ReadArray(conn, schema, key, "watermark");
+  state.pending = ReadArray(conn, schema, key, "pending");
+  if (!r.IsNull(0, 5)) {
+    const std::string_view at = r.Value(0, 5);
+    std::from_chars(at.data(), at.data() + at.size(), state.pending_at);
+  }
+  return state;
+}
+
 }  // namespace
 
 std::string JsonStringArray(const std::vector<std::string>& values) {
   std::string out = "[";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i != 0) out += ',';
-    out += '"';
-    for (unsigned char c : values[i]) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
+    if (types::TextProblem(values[i]) == nullptr) {
+      AppendJsonString(out, values[i]);
+      continue;
     }
-    out += '"';
+    static constexpr char kDigits[] = "0123456789abcdef";
+    out += "{\"hex\":\"";
+    for (unsigned char c : values[i]) {
+      out += kDigits[c >> 4];
+      out += kDigits[c & 0xF];
+    }
+    out += "\"}";
   }
   out += ']';
   return out;
 }
 
 void EnsureStateTable(PgConnection& conn, std::string_view schema) {
-  const std::string sql = "CREATE TABLE IF NOT EXISTS " + StateTable(schema) +
-                          " (table_name text PRIMARY KEY, watermark jsonb, status text NOT NULL,"
-                          " rows_loaded bigint NOT NULL DEFAULT 0,"
-                          " updated_at timestamptz NOT NULL DEFAULT now(), cursor_columns jsonb);"
-                          " ALTER TABLE " +
-                          StateTable(schema) + " ADD COLUMN IF NOT EXISTS cursor_columns jsonb";
+  const std::string table = StateTable(schema);
+  // The ALTERs bring an older layout (keyed by the job-spec name, without job, source_table,
+  // target_schema or cursor_columns) up to this one; its rows keep their values, job NULL.
+  const std::string sql =
+      "CREATE TABLE IF NOT EXISTS " + table +
+      " (table_name text PRIMARY KEY, target_schema text, job text, source_table text,"
+      " cursor_columns jsonb, watermark jsonb, pending jsonb, pending_at bigint,"
+      " status text NOT NULL,"
+      " rows_loaded bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now());"
+      " ALTER TABLE " +
+      table +
+      " ADD COLUMN IF NOT EXISTS cursor_columns jsonb, ADD COLUMN IF NOT EXISTS target_schema"
+      " text, ADD COLUMN IF NOT EXISTS job text, ADD COLUMN IF NOT EXISTS source_table text,"
+      " ADD COLUMN IF NOT EXISTS pending jsonb, ADD COLUMN IF NOT EXISTS pending_at bigint;"
+      " UPDATE " +
+      table + " SET target_schema = " + QuoteLiteral(schema) + " WHERE target_schema IS NULL";
   try {
     conn.Exec(sql);
   } catch (const PgError& e) {
@@ -76,66 +182,50 @@ void EnsureStateTable(PgConnection& conn, std::string_view schema) {
 }
 
 std::optional<TableState> ReadState(PgConnection& conn, std::string_view schema,
-                                    std::string_view table) {
-  PgResult r = conn.ExecParams(
-      "SELECT s.status, s.rows_loaded, s.updated_at, s.watermark IS NULL, "
-      "(SELECT count(*) FROM jsonb_array_elements_text(s.watermark)) FROM " +
-          StateTable(schema) + " s WHERE s.table_name = $1",
-      {std::string(table)});
-  if (r.rows() == 0) return std::nullopt;
-  TableState state;
-  state.status = r.String(0, 0);
-  const std::string_view rows = r.Value(0, 1);
-  std::from_chars(rows.data(), rows.data() + rows.size(), state.rows_loaded);
-  state.updated_at = r.String(0, 2);
-  PgResult cols = conn.ExecParams(
-      "SELECT e.value FROM " + StateTable(schema) +
-          " s, jsonb_array_elements_text(s.cursor_columns) WITH ORDINALITY AS e(value, n)"
-          " WHERE s.table_name = $1 ORDER BY e.n",
-      {std::string(table)});
-  for (int i = 0; i < cols.rows(); ++i)
-    state.cursor_columns.push_back(cols.String(i, 0));
-  if (r.Value(0, 3) == "t") return state;
-
-  PgResult v = conn.ExecParams(
-      "SELECT e.value FROM " + StateTable(schema) +
-          " s, jsonb_array_elements_text(s.watermark) WITH ORDINALITY AS e(value, n)"
-          " WHERE s.table_name = $1 ORDER BY e.n",
-      {std::string(table)});
-  std::vector<std::string> values;
-  values.reserve(static_cast<std::size_t>(v.rows()));
-  for (int i = 0; i < v.rows(); ++i) {
-    if (v.IsNull(i, 0)) {
-      throw PgError("PostgreSQL " + conn.description() + ": " + StateTable(schema) +
-                    ": the watermark of table \"" + std::string(table) +
-                    "\" holds a null cursor value");
-    }
-    values.push_back(v.String(i, 0));
-  }
-  state.watermark = std::move(values);
-  return state;
+                                    std::string_view target_table, std::string_view legacy_name) {
+  if (auto state = ReadRow(conn, schema, target_table)) return state;
+  if (legacy_name.empty() || legacy_name == target_table) return std::nullopt;
+  auto legacy = ReadRow(conn, schema, legacy_name);
+  if (legacy && legacy->migrated()) return legacy;
+  return std::nullopt;
 }
 
-void WriteWatermark(PgConnection& conn, std::string_view schema, std::string_view table,
-                    const std::vector<std::string>& values, std::string_view status,
-                    std::int64_t rows_loaded, const std::vector<std::string>& cursor_columns) {
+void WriteState(PgConnection& conn, std::string_view schema, const StateWrite& s) {
   PgParam watermark;
-  if (!values.empty()) watermark = JsonStringArray(values);
+  if (!s.watermark.empty()) watermark = JsonStringArray(s.watermark);
   PgParam cursor;
-  if (!cursor_columns.empty()) cursor = JsonStringArray(cursor_columns);
+  if ((!s.watermark.empty() || !s.pending.empty()) && !s.cursor_columns.empty()) {
+    cursor = JsonStringArray(s.cursor_columns);
+  }
+  PgParam pending;
+  PgParam pending_at;
+  if (!s.pending.empty()) {
+    pending = JsonStringArray(s.pending);
+    pending_at = std::to_string(s.pending_at);
+  }
   conn.ExecParams(
       "INSERT INTO " + StateTable(schema) +
-          " AS s (table_name, watermark, status, rows_loaded, updated_at, cursor_columns)"
-          " VALUES ($1, $2::jsonb, $3, $4::bigint, now(), $5::jsonb)"
-          " ON CONFLICT (table_name) DO UPDATE SET watermark = EXCLUDED.watermark,"
+          " AS s (table_name, target_schema, job, source_table, cursor_columns, watermark,"
+          " status, rows_loaded, updated_at, pending, pending_at)"
+          " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::bigint, now(), $9::jsonb,"
+          " $10::bigint)"
+          " ON CONFLICT (table_name) DO UPDATE SET target_schema = EXCLUDED.target_schema,"
+          " job = EXCLUDED.job, source_table = EXCLUDED.source_table,"
+          " cursor_columns = EXCLUDED.cursor_columns, watermark = EXCLUDED.watermark,"
           " status = EXCLUDED.status, rows_loaded = EXCLUDED.rows_loaded,"
-          " updated_at = EXCLUDED.updated_at, cursor_columns = EXCLUDED.cursor_columns",
-      {std::string(table), watermark, std::string(status), std::to_string(rows_loaded), cursor});
+          " updated_at = EXCLUDED.updated_at, pending = EXCLUDED.pending,"
+          " pending_at = EXCLUDED.pending_at",
+      {s.target_table, std::string(schema), s.job, s.source_table, cursor, watermark, s.status,
+       std::to_string(s.rows), pending, pending_at});
+  if (!s.legacy_name.empty() && s.legacy_name != s.target_table) {
+    conn.ExecParams("DELETE FROM " + StateTable(schema) + " WHERE table_name = $1 AND job IS NULL",
+                    {s.legacy_name});
+  }
 }
 
-void DeleteState(PgConnection& conn, std::string_view schema, std::string_view table) {
+void DeleteState(PgConnection& conn, std::string_view schema, std::string_view target_table) {
   conn.ExecParams("DELETE FROM " + StateTable(schema) + " WHERE table_name = $1",
-                  {std::string(table)});
+                  {std::string(target_table)});
 }
 
 }  // namespace etl::sink

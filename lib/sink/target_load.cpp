@@ -92,9 +92,7 @@ Transaction& TargetLoad::FinalTransaction(PgConnection& conn) {
 void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
   AdvanceIdentity(conn, spec_.schema, spec_.table);
   if (record.state) {
-    const StateUpdate& s = *record.state;
-    WriteWatermark(conn, spec_.schema, s.table_key, s.watermark, s.status, s.rows,
-                   s.watermark.empty() ? std::vector<std::string>{} : s.cursor_columns);
+    WriteState(conn, spec_.schema, *record.state);
   }
   for (const auto& hook : record.in_transaction)
     hook(conn);

@@ -50,6 +50,7 @@
 #include "sink/batch_sink.h"
 #include "sink/pg_connection.h"
 #include "sink/stage_table.h"
+#include "sink/state_store.h"
 #include "sink/target_variant.h"
 #include "types/table_definition.h"
 #include "types/type_mapping.h"
@@ -76,13 +77,7 @@ struct TargetLoadSpec {
 };
 
 // The state row written with the rows (sink/state_store.h).
-struct StateUpdate {
-  std::string table_key;
-  std::vector<std::string> watermark;  // empty: none
-  std::vector<std::string> cursor_columns;
-  std::string status;
-  std::int64_t rows = 0;
-};
+using StateUpdate = StateWrite;
 
 struct CommitRecord {
   std::optional<StateUpdate> state;

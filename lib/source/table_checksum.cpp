@@ -15,6 +15,17 @@
 namespace etl::source {
 namespace {
 
+// The cursor columns' literal kinds, so a watermark compares exactly (select_builder.h).
+Literals CursorLiterals(const ChecksumTable& t) {
+  Literals out;
+  for (const auto& c : t.columns) {
+    if (std::find(t.cursor.begin(), t.cursor.end(), c.source.name) != t.cursor.end()) {
+      out[c.source.name] = LiteralFor(c.source.data_type);
+    }
+  }
+  return out;
+}
+
 using types::ValueKind;
 
 bool IsZerofill(const types::TargetColumn& c) {
@@ -181,7 +192,8 @@ std::string SourceTableChecksum::Predicates(const types::KeyRange& range,
     predicates.push_back("(" + *table_.where + "\n)");
   }
   if (below_watermark && has_watermark()) {
-    predicates.push_back(Lexicographic(table_.cursor, table_.watermark, "<", "<="));
+    predicates.push_back(
+        Lexicographic(table_.cursor, table_.watermark, "<", "<=", CursorLiterals(table_)));
   }
   if (!range.whole()) {
     if (table_.key.size() != 1) {
@@ -226,7 +238,8 @@ std::string SourceTableChecksum::RowsSql(const types::KeyRange& range) const {
     sql += QuoteIdent(table_.columns[i].source.name);
   }
   if (has_watermark()) {
-    sql += ", CASE WHEN " + Lexicographic(table_.cursor, table_.watermark, "<", "<=") +
+    sql += ", CASE WHEN " +
+           Lexicographic(table_.cursor, table_.watermark, "<", "<=", CursorLiterals(table_)) +
            " THEN '0' ELSE '1' END";
   }
   sql += " FROM " + QuoteQualified(table_.database, table_.table) +

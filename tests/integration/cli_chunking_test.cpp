@@ -126,11 +126,11 @@ struct TableResult {
   }
 };
 
-// Runs `etl run` on `spec` (written to a temp file named after `tag`) and returns table
-// `table`'s report entry.
+// Runs `etl run` on `spec` (written to a temp file named after `job_name`, default `tag`: the
+// job's name, which its saved state records) and returns table `table`'s report entry.
 TableResult RunJob(const std::string& tag, const std::string& spec, const std::string& table,
-                   std::vector<std::string> extra_args = {}) {
-  const std::string job = WriteTempFile(tag + ".yml", spec);
+                   std::vector<std::string> extra_args = {}, const std::string& job_name = "") {
+  const std::string job = WriteTempFile((job_name.empty() ? tag : job_name) + ".yml", spec);
   const std::string report_path = WriteTempFile(tag + ".report.json", "");
   std::vector<std::string> args = {"run", job, "--report-json", report_path, "--progress", "never"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -304,7 +304,7 @@ TEST_CASE("incremental range load stops early in a sparse middle and later runs 
   // Run 1: ten dense ranges of 2000, then [20001, 22001) holds 4 rows (sparse #1, next range
   // 10x wider) and [22001, 42001) holds 40 (sparse #2 -> detection -> stop). Everything read
   // commits with the watermark at the end of the last range read: 42000.
-  const auto first = RunJob(db + "_1", spec, "t");
+  const auto first = RunJob(db + "_1", spec, "t", {}, db);
   {
     INFO(first.Describe());
     REQUIRE(first.command.exit_code == 0);
@@ -328,7 +328,7 @@ TEST_CASE("incremental range load stops early in a sparse middle and later runs 
   std::int64_t written = first.Int("rows_written");
   while (status != "ok" && runs < 5) {
     ++runs;
-    const auto next = RunJob(db + "_" + std::to_string(runs), spec, "t");
+    const auto next = RunJob(db + "_" + std::to_string(runs), spec, "t", {}, db);
     INFO("run " << runs << ": " << next.Describe());
     REQUIRE(next.command.exit_code == 0);
     status = next.Str("status");
@@ -360,7 +360,7 @@ TEST_CASE("incremental range load stops early in a sparse middle and later runs 
 
   // New rows past the high mark: the next run reads just them, in one range.
   MySql("INSERT INTO t SELECT seq, CONCAT('v', seq * 7) FROM seq_5020001_to_5021000", db);
-  const auto more = RunJob(db + "_more", spec, "t");
+  const auto more = RunJob(db + "_more", spec, "t", {}, db);
   {
     INFO("after new rows: " << more.Describe());
     REQUIRE(more.command.exit_code == 0);
@@ -401,7 +401,7 @@ TEST_CASE("a sparse tail: full load switches to keyset, incremental stops and re
   }
 
   const std::string spec = JobHeader(db, db) + TableBlock("t", 2000, perf, kIncremental);
-  const auto first = RunJob(db + "_1", spec, "t");
+  const auto first = RunJob(db + "_1", spec, "t", {}, db);
   INFO("incremental 1: " << first.Describe());
   REQUIRE(first.command.exit_code == 0);
   CHECK(first.Str("status") == "early_terminated");
@@ -411,7 +411,7 @@ TEST_CASE("a sparse tail: full load switches to keyset, incremental stops and re
   CHECK(first.Int("rows_written") == 20022);
   CHECK(TargetFingerprint(db, "t") == SourceFingerprint(db, "t", "id <= 42000"));
 
-  const auto second = RunJob(db + "_2", spec, "t");
+  const auto second = RunJob(db + "_2", spec, "t", {}, db);
   INFO("incremental 2: " << second.Describe());
   REQUIRE(second.command.exit_code == 0);
   CHECK(second.Str("status") == "ok");
@@ -576,7 +576,7 @@ TEST_CASE("each sparse stretch of an incremental table costs one early-terminate
   std::vector<std::string> statuses;
   std::optional<std::int64_t> previous_watermark;
   for (int run = 1; run <= 5; ++run) {
-    const auto r = RunJob(db + "_" + std::to_string(run), spec, "t");
+    const auto r = RunJob(db + "_" + std::to_string(run), spec, "t", {}, db);
     INFO("run " << run << ": " << r.Describe());
     REQUIRE(r.command.exit_code == 0);
     statuses.push_back(r.Str("status"));

@@ -253,7 +253,8 @@ TEST_CASE("state store round trip; a rolled-back transaction leaves nothing", "[
 
   {
     sink::Transaction tx(conn);
-    sink::WriteWatermark(conn, "sink_state", "orders", {"2024-05-01 10:00:00", "42"}, "ok", 10);
+    sink::WriteState(conn, "sink_state",
+                     {"orders", {"2024-05-01 10:00:00", "42"}, {}, "ok", 10, "", "", "", {}, 0});
     const auto inside = sink::ReadState(conn, "sink_state", "orders");
     REQUIRE(inside.has_value());
     CHECK(inside->watermark == std::vector<std::string>{"2024-05-01 10:00:00", "42"});
@@ -263,7 +264,8 @@ TEST_CASE("state store round trip; a rolled-back transaction leaves nothing", "[
 
   {
     sink::Transaction tx(conn);
-    sink::WriteWatermark(conn, "sink_state", "orders", {"a\"b\\c", "7"}, "early_terminated", 5);
+    sink::WriteState(conn, "sink_state",
+                     {"orders", {"a\"b\\c", "7"}, {}, "early_terminated", 5, "", "", "", {}, 0});
     tx.Commit();
   }
   auto s = sink::ReadState(conn, "sink_state", "orders");
@@ -275,7 +277,8 @@ TEST_CASE("state store round trip; a rolled-back transaction leaves nothing", "[
   CHECK(Trim(Psql("SELECT watermark::text FROM sink_state.etl_state")) ==
         "[\"a\\\"b\\\\c\", \"7\"]");
 
-  sink::WriteWatermark(conn, "sink_state", "orders", {}, "ok", 99);  // upsert, NULL watermark
+  sink::WriteState(conn, "sink_state",
+                   {"orders", {}, {}, "ok", 99, "", "", "", {}, 0});  // upsert, NULL watermark
   s = sink::ReadState(conn, "sink_state", "orders");
   REQUIRE(s.has_value());
   CHECK_FALSE(s->watermark.has_value());

@@ -71,3 +71,50 @@ TEST_CASE("Lexicographic: mismatched columns and values is an error", "[source][
   CHECK_THROWS_AS(Lexicographic({}, {}, ">", ">"), std::invalid_argument);
   CHECK_THROWS_AS(SelectBuilder("d", "t", {}), std::invalid_argument);
 }
+
+TEST_CASE("SelectBuilder: values are written as the literal their column compares exactly with",
+          "[source][select]") {
+  using etl::source::Literal;
+  using etl::source::LiteralFor;
+  using etl::source::ValueLiteral;
+  CHECK(LiteralFor("bigint") == ValueLiteral::kNumber);
+  CHECK(LiteralFor("decimal") == ValueLiteral::kNumber);
+  CHECK(LiteralFor("float") == ValueLiteral::kFloat);
+  CHECK(LiteralFor("double") == ValueLiteral::kDouble);
+  CHECK(LiteralFor("binary") == ValueLiteral::kBinary);
+  CHECK(LiteralFor("varbinary") == ValueLiteral::kBinary);
+  CHECK(LiteralFor("datetime") == ValueLiteral::kString);
+  CHECK(LiteralFor("varchar") == ValueLiteral::kString);
+
+  CHECK(Literal(ValueLiteral::kNumber, "18446744073709551615") == "18446744073709551615");
+  CHECK(Literal(ValueLiteral::kNumber, "-12345678901234567890.0000000001") ==
+        "-12345678901234567890.0000000001");
+  CHECK_THROWS_AS(Literal(ValueLiteral::kNumber, "1 OR 1=1"), std::invalid_argument);
+  CHECK_THROWS_AS(Literal(ValueLiteral::kNumber, "1."), std::invalid_argument);
+  CHECK_THROWS_AS(Literal(ValueLiteral::kNumber, ""), std::invalid_argument);
+  CHECK(Literal(ValueLiteral::kFloat, "0.10000000149011612") == "0.10000000149011612e0");
+  CHECK(Literal(ValueLiteral::kDouble, "1e-05") == "1e-05");
+  CHECK_THROWS_AS(Literal(ValueLiteral::kDouble, "1e5; DROP"), std::invalid_argument);
+  CHECK(Literal(ValueLiteral::kBinary, std::string("\x00\xff'\\", 4)) == "_binary X'00FF275C'");
+  CHECK(Literal(ValueLiteral::kString, "a'b\\c") == "'a\\'b\\\\c'");
+}
+
+TEST_CASE("SelectBuilder: typed keyset predicates, FLOAT selected exactly, lookback",
+          "[source][select]") {
+  using etl::source::ValueLiteral;
+  const etl::source::Literals kinds = {
+      {"id", ValueLiteral::kBinary}, {"ts", ValueLiteral::kString}, {"f", ValueLiteral::kFloat}};
+  SelectBuilder b("d", "t", {"id", "ts", "f"});
+  b.Literals(kinds).After({"ts", "id"}, {"2024-01-01 00:00:00", std::string("\x01\x00", 2)});
+  CHECK(b.Build() ==
+        "SELECT `id`, `ts`, CAST(`f` AS DOUBLE) AS `f` FROM `d`.`t` WHERE (`ts` > '2024-01-01 "
+        "00:00:00' OR (`ts` = '2024-01-01 00:00:00' AND `id` > _binary X'0100'))");
+
+  SelectBuilder back("d", "t", {"ts"});
+  back.Literals(kinds).After({"ts", "id"}, {"2024-01-01 00:05:00", "x"}, {300, 0});
+  CHECK(back.Build() ==
+        "SELECT `ts` FROM `d`.`t` WHERE `ts` > '2024-01-01 00:05:00' - INTERVAL 300 SECOND");
+  SelectBuilder count("d", "t", {"n"});
+  count.Literals({{"n", ValueLiteral::kNumber}}).After({"n"}, {"1000"}, {0, 50});
+  CHECK(count.Build() == "SELECT `n` FROM `d`.`t` WHERE `n` > 1000 - 50");
+}
