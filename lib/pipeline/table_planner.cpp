@@ -8,6 +8,7 @@
 #include "config/identifier_case.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
+#include "sink/target_rows.h"
 #include "sink/type_name.h"
 #include "source/key_choice.h"
 #include "source/table_stats.h"
@@ -85,6 +86,10 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
   facts.key = p.target_key;
   facts.has_unique_key = p.target_shape.has_unique_key;
   facts.referenced = !p.target_shape.referenced_by.empty();
+  if (p.incremental && p.target_shape.exists) {  // a first run into an empty target: bulk
+    facts.has_watermark = p.target.watermark.has_value();
+    facts.empty = !facts.has_watermark && sink::TargetIsEmpty(target, schema, table.target_table);
+  }
   p.target_choice = plan::ChooseTargetVariant(facts);
   if (!p.target_choice.problem.empty() && p.problem.empty()) {
     p.problem =

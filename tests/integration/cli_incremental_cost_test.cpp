@@ -149,3 +149,46 @@ TEST_CASE("an incremental run of 100 changes reads at most 1,000 source rows and
                             << r2.seconds << " s");
   CHECK(Trim(Psql("SELECT count(*) FROM \"" + kSchema + "\".t")) == std::to_string(kRows + 100));
 }
+
+TEST_CASE("the first incremental run into an empty target is a bulk load (swap), then upserts",
+          "[cli][incremental][cost]") {
+  const std::string db = "tcost_empty";
+  const std::string schema = "tcost_empty";
+  ResetMySqlDatabase(db);
+  MySql(
+      "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL);"
+      "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_3000;",
+      db);
+  ResetPgSchema(schema);
+  const std::string job =
+      WriteTempFile(schema + ".yml", JobHeader(db, schema) +
+                                         "tables:\n"
+                                         "  t:\n"
+                                         "    batch_size: 1000\n"
+                                         "    extraction_strategy: incremental\n"
+                                         "    incremental_columns: [id]\n");
+  REQUIRE(RunEtl({"run", job, "--schema-only", "--progress", "never"}).exit_code == 0);
+  REQUIRE(Trim(Psql("SELECT count(*) FROM \"" + schema + "\".t")) == "0");
+  const auto plan = RunEtl({"plan", job});
+  INFO("plan: " << plan.out << plan.err);
+  CHECK(plan.out.find("target exists: swap (incremental first run (no watermark) into an empty "
+                      "target: a bulk load") != std::string::npos);
+
+  const std::string report = WriteTempFile(schema + ".1.report.json", "");
+  auto r1 = RunEtl({"run", job, "--progress", "never", "--report-json", report});
+  const std::string json1 = ReadFile(report);
+  INFO("run 1: " << r1.err << json1);
+  REQUIRE(r1.exit_code == 0);
+  CHECK(JsonString(json1, "target_variant") == "swap");
+  CHECK(JsonInt(json1, "rows_written") == 3000);
+  CHECK(Trim(Psql("SELECT watermark->>0 FROM \"" + schema + "\".etl_state")) == "3000");
+
+  MySql("INSERT INTO t VALUES (3001, 'new'); UPDATE t SET v = 'x' WHERE id = 1;", db);
+  auto r2 = RunEtl({"run", job, "--progress", "never", "--report-json", report});
+  const std::string json2 = ReadFile(report);
+  INFO("run 2: " << r2.err << json2);
+  REQUIRE(r2.exit_code == 0);
+  CHECK(JsonString(json2, "target_variant") == "upsert");
+  CHECK(JsonInt(json2, "rows_written") == 1);
+  CHECK(Trim(Psql("SELECT count(*) FROM \"" + schema + "\".t")) == "3001");
+}
