@@ -144,17 +144,24 @@ class TableLoad {
   }
 
   // Parallel parts' split points (source/table_stats.h): one walk over the key's index from the
-  // row total the plan has; for an incremental run on its key, only over the window past the
-  // watermark.
+  // row total the plan has (no COUNT first); for an incremental run on its key, only over the
+  // window past the watermark. A delta on another cursor is split by the table's key range (its
+  // rows follow the cursor, not the key): balanced for the table, not for the delta.
   std::vector<std::int64_t> SplitPoints(source::MySqlConnection& mysql) const {
     source::SplitOptions range;
-    if (plan_.incremental && plan_.cursor.size() == 1 && plan_.cursor[0] == plan_.key[0]) {
+    const bool key_window =
+        plan_.incremental && plan_.cursor.size() == 1 && plan_.cursor[0] == plan_.key[0];
+    if (key_window) {
       if (window_.after) range.lo = std::stoll(window_.after->at(0)) + 1;
       if (window_.upto) range.hi = std::stoll(window_.upto->at(0));
     }
-    // The plan's rows when they are these rows: counted, or the table's statistics when the whole
-    // table is read; otherwise KeySplitPoints counts them (over the window only).
-    if (plan_.rows_counted || (!plan_.rows_delta && !table_.where)) range.total = plan_.rows;
+    if (plan_.rows_counted) {
+      range.total = plan_.rows;  // exactly these rows
+    } else if (plan_.rows_delta && !key_window) {
+      range.total = plan_.table_rows_estimate;
+    } else if (!plan_.rows_delta && !table_.where) {
+      range.total = plan_.rows;  // the whole table: its statistics
+    }  // else counted by KeySplitPoints, over the window (or the filter) only
     return source::KeySplitPoints(mysql, job_.source.database, table_.source_table, plan_.key[0],
                                   table_.where, table_.performance.parallel_chunks, range);
   }
