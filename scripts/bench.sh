@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks `etl run` against the plain `mysql | psql COPY` pipe on the local throwaway servers.
 #
-#   scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed,verify]
+#   scripts/bench.sh [--rows N] [--rounds R]
+#                    [--shapes mixed,existing-target,sparse,skewed,verify,incremental]
 #                    [--out DIR]
 #                    [--build-dir DIR] [--no-build] [--regenerate]
 #
@@ -51,7 +52,7 @@ die() {
 }
 usage_error() {
   echo "bench.sh: $*" >&2
-  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed,verify] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
+  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed,verify,incremental] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
   exit 2
 }
 say() { printf '%s\n' "$*"; }
@@ -70,7 +71,7 @@ while (($# > 0)); do
       shift
       ;;
     --shapes)
-      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,existing-target,sparse,skewed,verify)"
+      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,existing-target,sparse,skewed,verify,incremental)"
       SHAPES=$2
       shift
       ;;
@@ -87,7 +88,7 @@ while (($# > 0)); do
     --no-build) DO_BUILD=0 ;;
     --regenerate) REGENERATE=1 ;;
     -h | --help)
-      sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) usage_error "unknown argument '$1'" ;;
@@ -95,7 +96,7 @@ while (($# > 0)); do
   shift
 done
 
-WANT_MIXED=0 WANT_EXISTING=0 WANT_SPARSE=0 WANT_SKEWED=0 WANT_VERIFY=0
+WANT_MIXED=0 WANT_EXISTING=0 WANT_SPARSE=0 WANT_SKEWED=0 WANT_VERIFY=0 WANT_INCREMENTAL=0
 IFS=',' read -r -a shape_list <<<"$SHAPES"
 for s in "${shape_list[@]}"; do
   case "$s" in
@@ -104,7 +105,8 @@ for s in "${shape_list[@]}"; do
     sparse) WANT_SPARSE=1 ;;
     skewed) WANT_SKEWED=1 ;;
     verify) WANT_VERIFY=1 ;;
-    *) usage_error "unknown shape '$s' (mixed, existing-target, sparse, skewed, verify)" ;;
+    incremental) WANT_INCREMENTAL=1 ;;
+    *) usage_error "unknown shape '$s' (mixed, existing-target, sparse, skewed, verify, incremental)" ;;
   esac
 done
 
@@ -937,6 +939,149 @@ run_verify() {
   say "  round $round #$pos $what $secs s, exit $rc, peak RSS $rss MB"
 }
 
+# ------------------------------------------------------------------ incremental
+
+# The source's Handler_read_* counters summed (GLOBAL: etl's sessions are other connections; the
+# bench's server runs nothing else meanwhile). SHOW ... LIKE itself adds a handful of reads.
+handler_reads() {
+  my_value "SHOW GLOBAL STATUS LIKE 'Handler_read%'" | awk '{ s += $2 } END { print s + 0 }'
+}
+handler_detail() {
+  my_value "SHOW GLOBAL STATUS LIKE 'Handler_read%'" | awk '{ printf "%s=%s ", $1, $2 }'
+}
+
+# One timed incremental-shape load; sets INC_RESULT to "seconds status strategy rows_written".
+run_incremental_load() {
+  local tag=$1 schema=$2 job=$3 strategy=$4
+  shift 4
+  local d="$OUT/logs/incremental-$tag"
+  mkdir -p "$d"
+  local env_show="ETL_BENCH_SCHEMA=$schema"
+  [[ -n $strategy ]] && env_show+=" ETL_BENCH_STRATEGY=$strategy"
+  show "$env_show /usr/bin/time -v -o $d/etl.time $ETL run $job $* --report-json $d/report.json --progress never --log-level warn"
+  local rc=0
+  env ETL_BENCH_SCHEMA="$schema" ETL_BENCH_DATABASE="$SOURCE_DB" ${strategy:+ETL_BENCH_STRATEGY=$strategy} \
+    /usr/bin/time -v -o "$d/etl.time" "$ETL" run "$job" "$@" --report-json "$d/report.json" \
+    --progress never --log-level warn >"$d/etl.out" 2>"$d/etl.err" || rc=$?
+  local st
+  st=$(jfield "$d/report.json" status 2)
+  ((rc == 0)) && [[ $st == ok ]] ||
+    fail "incremental $tag: exit $rc, status '$st': $(why_failed "$d/report.json" "$d/etl.err")"
+  INC_RESULT="$(time_seconds "$d/etl.time") $st $(jfield "$d/report.json" strategy) $(jfield "$d/report.json" rows_written)"
+}
+
+INC_CHANGES=100
+
+bench_incremental() {
+  generate_mixed
+  step "incremental: first run into a new / an empty target vs a full copy_csv load ($ROUNDS rounds), then $INC_CHANGES changes"
+  local tsv="$OUT/incremental.tsv" md="$OUT/incremental.md"
+  printf 'round\tload\tseconds\tstatus\tstrategy\trows_written\n' >"$tsv"
+  local round
+  for ((round = 1; round <= ROUNDS; round++)); do
+    say ""
+    say "round $round/$ROUNDS"
+    local loads=(full new empty) i
+    for ((i = 0; i < 3; i++)); do
+      local load=${loads[$(((i + round - 1) % 3))]} schema result
+      pg -c "CHECKPOINT" >/dev/null
+      case $load in
+        full)
+          schema=bench_inc_full
+          pg -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null
+          run_incremental_load "r$round-full" "$schema" jobs/bench/mixed.yml "" --strategy copy_csv
+          ;;
+        new)
+          schema=bench_inc_new
+          pg -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null
+          run_incremental_load "r$round-new" "$schema" jobs/bench/incremental.yml copy_csv
+          ;;
+        empty) # the target exists (created by run --schema-only), empty, no watermark
+          schema=bench_inc_empty
+          pg -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null
+          ETL_BENCH_SCHEMA=$schema ETL_BENCH_DATABASE=$SOURCE_DB ETL_BENCH_STRATEGY=copy_csv \
+            "$ETL" run jobs/bench/incremental.yml --schema-only --progress never --log-level warn \
+            >"$OUT/logs/incremental-r$round-empty-schema.log" 2>&1 ||
+            fail "incremental: run --schema-only for $schema failed"
+          pg -c "CHECKPOINT" >/dev/null
+          run_incremental_load "r$round-empty" "$schema" jobs/bench/incremental.yml copy_csv
+          ;;
+      esac
+      result=$INC_RESULT
+      printf '%s\t%s\t%s\n' "$round" "$load" "${result// /$'\t'}" >>"$tsv"
+      say "  round $round $load: $result"
+      local count
+      count=$(pg_value "SELECT count(*) FROM $schema.mixed" 2>/dev/null || echo "?")
+      [[ $count == "$ROWS" ]] || fail "incremental $load round $round: $schema.mixed holds $count rows, expected $ROWS"
+    done
+  done
+
+  # Changes: $INC_CHANGES new rows (the cursor is id), then the delta run with strategy auto.
+  say ""
+  say "$INC_CHANGES changes at the source, then incremental runs into bench_inc_new (strategy auto)"
+  local delta_tsv="$OUT/incremental-delta.tsv"
+  printf 'round\tseconds\tstatus\tstrategy\trows_written\thandler_reads\n' >"$delta_tsv"
+  local next=$((ROWS + 1))
+  for ((round = 1; round <= ROUNDS; round++)); do
+    my -D "$SOURCE_DB" -e "INSERT INTO $SOURCE_DB.mixed (id, account_id, name, amount, created_at, is_active, status, note)
+      SELECT seq, 1, CONCAT('new ', seq), 1.00, '2026-01-01', 1, 'new', 'changed'
+      FROM seq_${next}_to_$((next + INC_CHANGES - 1))" || die "inserting the changes failed"
+    next=$((next + INC_CHANGES))
+    local before after detail_before detail_after result
+    detail_before=$(handler_detail)
+    before=$(handler_reads)
+    run_incremental_load "delta-r$round" bench_inc_new jobs/bench/incremental.yml ""
+    after=$(handler_reads)
+    result=$INC_RESULT
+    detail_after=$(handler_detail)
+    local reads=$((after - before))
+    printf '%s\t%s\t%s\n' "$round" "${result// /$'\t'}" "$reads" >>"$delta_tsv"
+    say "  delta round $round: $result, Handler_read_* +$reads"
+    say "    before: $detail_before"
+    say "    after:  $detail_after"
+    local written
+    written=$(echo "$result" | cut -d' ' -f4)
+    [[ $written == "$INC_CHANGES" ]] || fail "incremental delta round $round: rows_written '$written', expected $INC_CHANGES"
+  done
+  my -e "DELETE FROM $SOURCE_DB.mixed WHERE id > $ROWS" || die "removing the changes failed"
+
+  local full_med new_med empty_med delta_med reads_max
+  full_med=$(awk -F'\t' '$2 == "full" { print $3 }' "$tsv" | median)
+  new_med=$(awk -F'\t' '$2 == "new" { print $3 }' "$tsv" | median)
+  empty_med=$(awk -F'\t' '$2 == "empty" { print $3 }' "$tsv" | median)
+  delta_med=$(tail -n +2 "$delta_tsv" | cut -f2 | median)
+  reads_max=$(tail -n +2 "$delta_tsv" | cut -f6 | max_of)
+  local new_ratio empty_ratio
+  new_ratio=$(awk -v a="$new_med" -v b="$full_med" 'BEGIN { printf "%.2f", a / b }')
+  empty_ratio=$(awk -v a="$empty_med" -v b="$full_med" 'BEGIN { printf "%.2f", a / b }')
+  {
+    echo "## incremental: bench.mixed, $ROWS rows, $ROUNDS rounds"
+    echo
+    echo "| load | median s | ratio vs full copy_csv | runs (s) |"
+    echo "|---|---:|---:|---|"
+    local l
+    for l in full new empty; do
+      local med runs
+      med=$(awk -F'\t' -v l="$l" '$2 == l { print $3 }' "$tsv" | median)
+      runs=$(awk -F'\t' -v l="$l" '$2 == l { printf "%s%s", sep, $3; sep = " " }' "$tsv")
+      echo "| $l | $med | $(awk -v a="$med" -v b="$full_med" 'BEGIN { printf "%.2fx", a / b }') | $runs |"
+    done
+    echo
+    echo "full: \`etl run jobs/bench/mixed.yml --strategy copy_csv\` into a new schema; new: the first"
+    echo "incremental run (\`jobs/bench/incremental.yml\`, copy_csv) into a new schema; empty: the same"
+    echo "into a target created empty by \`run --schema-only\`."
+    echo
+    echo "- first incremental run into a new target <= 1.10x full copy_csv: $(awk -v v="$new_ratio" 'BEGIN { print (v <= 1.10 ? "met" : "MISSED") }') (${new_ratio}x); into an empty target: ${empty_ratio}x"
+    echo "- run after $INC_CHANGES changes (strategy auto): median $delta_med s, source Handler_read_* deltas (max) $reads_max; targets <= 0.5 s: $(awk -v v="$delta_med" 'BEGIN { print (v <= 0.5 ? "met" : "MISSED") }'), <= 1,000 rows: $( ((reads_max <= 1000)) && echo met || echo MISSED)"
+    echo
+    echo "| delta round | seconds | status | strategy | rows written | Handler_read_* delta |"
+    echo "|---:|---:|---|---|---:|---:|"
+    tail -n +2 "$delta_tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
+  } >"$md"
+  say ""
+  cat "$md"
+}
+
 # ------------------------------------------------------------------ main
 
 ((WANT_MIXED)) && bench_mixed
@@ -944,6 +1089,7 @@ run_verify() {
 ((WANT_SPARSE)) && bench_sparse
 ((WANT_SKEWED)) && bench_skewed
 ((WANT_VERIFY)) && bench_verify
+((WANT_INCREMENTAL)) && bench_incremental
 
 # One report file with every section that ran.
 {
@@ -952,6 +1098,7 @@ run_verify() {
   [[ -f "$OUT/sparse.md" ]] && cat "$OUT/sparse.md" && echo
   [[ -f "$OUT/skewed.md" ]] && cat "$OUT/skewed.md" && echo
   [[ -f "$OUT/verify.md" ]] && cat "$OUT/verify.md" && echo
+  [[ -f "$OUT/incremental.md" ]] && cat "$OUT/incremental.md" && echo
   if [[ -f "$OUT/failures.txt" ]]; then
     echo "## failures"
     echo

@@ -18,6 +18,7 @@
 #include "pipeline/table_planner.h"
 #include "pipeline/watermark.h"
 #include "report/stopwatch.h"
+#include "sink/column_drift.h"
 #include "sink/pg_quote.h"
 #include "sink/post_load.h"
 #include "sink/run_history.h"
@@ -50,6 +51,7 @@ class TableLoad {
     source::BeginSnapshot(*main.mysql);
     plan_ = PlanTable(job_, table_, *main.mysql, &*main.pg,
                       PlanOverrides{ctx_.strategy, ctx_.full, ctx_.data_only});
+    if (plan_.problem.empty() && !plan_.added_columns.empty()) AddNewColumns(main);
     report_.strategy = config::ToString(plan_.decision.strategy);
     report_.strategy_reason = plan_.decision.reason;
     report_.chunking = config::ToString(plan_.chunking.chunking);
@@ -82,10 +84,7 @@ class TableLoad {
     const bool parallel = plan_.decision.strategy == Strategy::kParallel;
     std::vector<KeyPart> parts = {KeyPart{}};
     if (parallel) {
-      parts = PartsBetween(
-          source::KeySplitPoints(*main.mysql, job_.source.database, table_.source_table,
-                                 plan_.key[0], table_.where, table_.performance.parallel_chunks),
-          plan_.key_min);
+      parts = PartsBetween(SplitPoints(*main.mysql), plan_.key_min);
     }
     load_ = sink::TargetLoad::Make(LoadSpec(parts.size()));
     spdlog::debug("{}: target {} ({}), {} part(s)", table_.name,
@@ -131,6 +130,48 @@ class TableLoad {
 
  private:
   bool Tuned() const { return table_.performance.use_optimized_connections; }
+
+  // Schema drift: columns new at the source are added to the target (nullable; committed on
+  // their own, sink/column_drift.h), then the table is planned again against the new target.
+  void AddNewColumns(LoadSession& main) {
+    for (const auto& c : plan_.added_columns) {
+      spdlog::warn(
+          "{}: column {} is new in the source table {}.{}: adding it to {} as {} (nullable){}",
+          table_.name, c.source.name, job_.source.database, table_.source_table,
+          sink::QualifiedName(job_.target.schema, table_.target_table), c.pg_type,
+          plan_.incremental ? "; rows loaded before keep NULL in it until they change "
+                              "(a --full reload fills it)"
+                            : "");
+    }
+    sink::AddColumns(
+        *main.pg, job_.target.schema, table_.target_table, plan_.added_columns,
+        std::chrono::milliseconds(static_cast<std::int64_t>(job_.target.lock_timeout_s * 1000.0)));
+    plan_ = PlanTable(job_, table_, *main.mysql, &*main.pg,
+                      PlanOverrides{ctx_.strategy, ctx_.full, ctx_.data_only});
+  }
+
+  // Parallel parts' split points (source/table_stats.h): one walk over the key's index from the
+  // row total the plan has (no COUNT first); for an incremental run on its key, only over the
+  // window past the watermark. A delta on another cursor is split by the table's key range (its
+  // rows follow the cursor, not the key): balanced for the table, not for the delta.
+  std::vector<std::int64_t> SplitPoints(source::MySqlConnection& mysql) const {
+    source::SplitOptions range;
+    const bool key_window =
+        plan_.incremental && plan_.cursor.size() == 1 && plan_.cursor[0] == plan_.key[0];
+    if (key_window) {
+      if (window_.after) range.lo = std::stoll(window_.after->at(0)) + 1;
+      if (window_.upto) range.hi = std::stoll(window_.upto->at(0));
+    }
+    if (plan_.rows_counted) {
+      range.total = plan_.rows;  // exactly these rows
+    } else if (plan_.rows_delta && !key_window) {
+      range.total = plan_.table_rows_estimate;
+    } else if (!plan_.rows_delta && !table_.where) {
+      range.total = plan_.rows;  // the whole table: its statistics
+    }  // else counted by KeySplitPoints, over the window (or the filter) only
+    return source::KeySplitPoints(mysql, job_.source.database, table_.source_table, plan_.key[0],
+                                  table_.where, table_.performance.parallel_chunks, range);
+  }
 
   LoadSession Open(const std::string& who) {
     return OpenLoadSession(job_, ctx_.env, *ctx_.mysql_budget, *ctx_.pg_budget, who, Tuned());

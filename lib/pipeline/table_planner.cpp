@@ -1,12 +1,14 @@
 #include "pipeline/table_planner.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "config/identifier_case.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
+#include "sink/target_rows.h"
 #include "sink/type_name.h"
 #include "source/key_choice.h"
 #include "source/table_stats.h"
@@ -27,6 +29,9 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
+std::vector<types::TargetColumn> PlanDrift(const config::JobSpec& job,
+                                           const PlanOverrides& overrides, TablePlan& p);
+
 // The target's side of the plan: existence, compatibility, what a swap would lose, the saved
 // watermark, and the variant.
 void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
@@ -46,13 +51,20 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
         schema, table.target_table);
   }
   if (p.target.table_exists) {
-    const auto compat = sink::CheckCompatible(target, p.target_shape.columns, p.columns);
+    const auto compared = PlanDrift(job, overrides, p);
+    const auto compat = sink::CheckCompatible(target, p.target_shape.columns, compared);
     for (const auto& e : compat.errors) {
       p.target.differences.push_back(fmt::format("{}.{}: {}", schema, table.target_table, e));
     }
     if (!compat.ok() && p.problem.empty()) {
       p.problem = fmt::format("target table {}.{} is not compatible: {}", schema,
                               table.target_table, Join(compat.errors, "; "));
+      if (p.problem.find(": target has ") != std::string::npos) {
+        p.problem +=
+            " (a column retyped at the source: alter the target column to a type that holds the "
+            "new one, ALTER TABLE ... ALTER COLUMN ... TYPE ..., or drop the target table so that "
+            "the next run creates it; --full keeps the target's column types)";
+      }
     }
     for (auto& c : p.columns) {
       for (const auto& e : p.target_shape.columns) {
@@ -78,6 +90,10 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
   facts.key = p.target_key;
   facts.has_unique_key = p.target_shape.has_unique_key;
   facts.referenced = !p.target_shape.referenced_by.empty();
+  if (p.incremental && p.target_shape.exists) {  // a first run into an empty target: bulk
+    facts.has_watermark = p.target.watermark.has_value();
+    facts.empty = !facts.has_watermark && sink::TargetIsEmpty(target, schema, table.target_table);
+  }
   p.target_choice = plan::ChooseTargetVariant(facts);
   if (!p.target_choice.problem.empty() && p.problem.empty()) {
     p.problem =
@@ -85,7 +101,136 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
   }
 }
 
+// Schema drift of an existing target (docs/loading.md "Schema drift"). Source columns the target
+// lacks (not key columns) become added_columns; the others are returned, for the compatibility
+// check. An incremental run fails on a target column without a default that the source no longer
+// has: its upserts would leave that column stale in every changed row.
+std::vector<types::TargetColumn> PlanDrift(const config::JobSpec& job,
+                                           const PlanOverrides& overrides, TablePlan& p) {
+  const config::TableSpec& table = *p.spec;
+  std::set<std::string> in_target;
+  for (const auto& e : p.target_shape.columns)
+    in_target.insert(e.name);
+  std::vector<types::TargetColumn> compared;
+  std::set<std::string> loaded;
+  for (const auto& c : p.columns) {
+    loaded.insert(c.name);
+    const bool is_key =
+        std::find(p.target_key.begin(), p.target_key.end(), c.name) != p.target_key.end();
+    if (in_target.count(c.name) != 0 || is_key) {
+      compared.push_back(c);
+    } else {
+      p.added_columns.push_back(c);
+      p.added_columns.back().nullable = true;
+    }
+  }
+  if (!p.added_columns.empty() && overrides.data_only && p.problem.empty()) {
+    std::vector<std::string> names;
+    for (const auto& c : p.added_columns)
+      names.push_back(c.source.name);
+    p.problem = fmt::format(
+        "column(s) {} of {}.{} are new at the source and --data-only never alters a target (add "
+        "them to {}.{}, or run without --data-only, which adds them)",
+        Join(names, ", "), job.source.database, table.source_table, job.target.schema,
+        table.target_table);
+  }
+  if (p.incremental) {
+    for (const auto& e : p.target_shape.columns) {
+      if (loaded.count(e.name) != 0 || e.has_default || !p.problem.empty()) continue;
+      p.problem = fmt::format(
+          "column {} of target {}.{} is not in the source table {}.{} (dropped or renamed at the "
+          "source?): incremental upserts would leave it stale in every changed row; reload with "
+          "--full (the target keeps the column: its values stay for keys still in the source, "
+          "new rows get NULL), drop it from the target (ALTER TABLE ... DROP COLUMN), or give it "
+          "a DEFAULT if it is the target's own",
+          e.name, job.target.schema, table.target_table, job.source.database, table.source_table);
+    }
+  }
+  return compared;
+}
+
+// The saved watermark an incremental run reads past, when there is one it can use (the
+// target exists and the watermark belongs to this cursor; pipeline/watermark.h decides the
+// same for the run).
+std::optional<std::vector<std::string>> DeltaWatermark(const TablePlan& p) {
+  if (!p.incremental || p.cursor.empty() || !p.target.table_exists || !p.target.watermark) {
+    return std::nullopt;
+  }
+  if (p.target.cursor_columns != p.cursor || p.target.watermark->size() != p.cursor.size()) {
+    return std::nullopt;
+  }
+  return p.target.watermark;
+}
+
+// The rows this run reads and the strategy they call for (header: cost follows what the run
+// reads). Counts are bounded by parallel_threshold_rows: only rule 3 (parallel or copy_csv) asks
+// about rows, and only whether there are that many.
+void DecideStrategy(const config::JobSpec& job, source::MySqlConnection& mysql,
+                    const PlanOverrides& overrides, TablePlan& p) {
+  const config::TableSpec& table = *p.spec;
+  const std::int64_t cap = std::max<std::int64_t>(0, job.performance_rules.parallel_threshold_rows);
+  p.measure.measured_size_mb = p.measured_size_mb;
+  p.measure.single_integer_key = p.single_integer_key;
+  p.measure.key_description = p.KeyDescription();
+  std::string rows_text;
+  if (const auto after = DeltaWatermark(p)) {
+    const auto count = source::CountUpTo(mysql, job.source.database, table.source_table,
+                                         table.where, p.cursor[0], p.cursor, after, cap);
+    p.rows_delta = true;
+    p.rows_counted = !count.capped;
+    p.rows = count.rows;
+    rows_text = fmt::format("{} rows past the watermark (counted)", p.rows);
+    if (count.capped) {
+      p.rows =
+          std::max(count.rows, source::EstimateRows(mysql, job.source.database, table.source_table,
+                                                    table.where, p.cursor[0], p.cursor, after));
+      rows_text = fmt::format(
+          "more than {} rows past the watermark (counted up to parallel_threshold_rows; EXPLAIN "
+          "estimates {})",
+          cap, p.rows);
+    }
+    p.measure.delta = true;
+    p.measure.table_rows = p.table_rows_estimate;
+  } else {
+    p.rows = p.table_rows_estimate;
+    rows_text = fmt::format(
+        "estimated {} rows from statistics{}", p.rows,
+        table.where ? " (information_schema, before the where: filter)" : " (information_schema)");
+  }
+  p.measure.rows = p.rows;
+  p.measure.rows_text = rows_text;
+  p.decision = plan::ChooseStrategy(job, table, p.measure, overrides.strategy);
+  if (!p.rows_delta && p.decision.rule == 3 && table.performance.parallel_chunks > 1 &&
+      p.single_integer_key) {
+    const auto count = source::CountUpTo(mysql, job.source.database, table.source_table,
+                                         table.where, p.key[0], {}, std::nullopt, cap);
+    p.rows_counted = !count.capped;
+    p.rows = count.capped ? std::max(count.rows, p.table_rows_estimate) : count.rows;
+    p.measure.rows = p.rows;
+    p.measure.rows_text =
+        count.capped ? fmt::format(
+                           "more than {} rows (counted up to parallel_threshold_rows; estimated {} "
+                           "from statistics)",
+                           cap, p.table_rows_estimate)
+                     : fmt::format("{} rows", count.rows);
+    p.decision = plan::ChooseStrategy(job, table, p.measure, overrides.strategy);
+  }
+  if (auto problem = plan::StrategyProblem(p.decision.strategy, p.measure);
+      !problem.empty() && p.problem.empty()) {
+    p.problem = problem;
+  }
+}
+
 }  // namespace
+
+std::string TablePlan::RowsDescription() const {
+  if (rows_delta) {
+    return rows_counted ? fmt::format("{} rows past the watermark", rows)
+                        : fmt::format("~{} rows past the watermark (estimated)", rows);
+  }
+  return rows_counted ? fmt::format("{} rows", rows)
+                      : fmt::format("~{} rows (estimated from statistics)", rows);
+}
 
 std::string TablePlan::KeyDescription() const {
   if (key.empty()) return "none";
@@ -137,26 +282,23 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
       return p;
     }
   }
-  const auto stats =
-      source::Measure(mysql, job.source.database, table.source_table,
-                      p.key.size() == 1 ? std::optional(p.key[0]) : std::nullopt, table.where);
+  p.incremental =
+      table.extraction_strategy == config::ExtractionStrategy::kIncremental && !overrides.full;
+  // No COUNT(*): sizes and rows from information_schema; MIN/MAX of the key are index lookups
+  // (an incremental run takes them without the filter, which could make them scan).
+  source::MeasureOptions measure_options;
+  measure_options.count_rows = false;
+  measure_options.filter_key_range = !p.incremental;
+  const auto stats = source::Measure(mysql, job.source.database, table.source_table,
+                                     p.key.size() == 1 ? std::optional(p.key[0]) : std::nullopt,
+                                     table.where, measure_options);
   p.measured_size_mb = stats.size_mb();
-  p.rows = stats.row_count;
+  p.table_rows_estimate = stats.estimated_rows;
+  p.rows = stats.estimated_rows;
   p.single_integer_key = p.key.size() == 1 && stats.key_is_integer;
   p.key_min = stats.key_min;
   p.key_max = stats.key_max;
 
-  p.measure.measured_size_mb = p.measured_size_mb;
-  p.measure.rows = p.rows;
-  p.measure.single_integer_key = p.single_integer_key;
-  p.measure.key_description = p.KeyDescription();
-  p.decision = plan::ChooseStrategy(job, table, p.measure, overrides.strategy);
-  if (auto problem = plan::StrategyProblem(p.decision.strategy, p.measure); !problem.empty()) {
-    p.problem = problem;
-  }
-
-  p.incremental =
-      table.extraction_strategy == config::ExtractionStrategy::kIncremental && !overrides.full;
   if (table.extraction_strategy == config::ExtractionStrategy::kIncremental) {
     if (p.key.empty()) {
       p.problem =
@@ -205,6 +347,7 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
   if (target != nullptr) {
     if (auto bad = sink::ResolveColumnTypeOverrides(*target, table.name, p.columns); !bad.empty()) {
       p.problem = std::move(bad);
+      DecideStrategy(job, mysql, overrides, p);
       return p;
     }
   }
@@ -223,6 +366,7 @@ TablePlan PlanTable(const config::JobSpec& job, const config::TableSpec& table,
     p.target_key.push_back(config::FoldIdentifier(k, table.identifier_case));
 
   if (target != nullptr) PlanTarget(job, *target, overrides, p);
+  DecideStrategy(job, mysql, overrides, p);  // after the target: a delta needs its watermark
   return p;
 }
 
@@ -230,8 +374,8 @@ std::string FormatPlanLine(const TablePlan& p) {
   const auto& t = *p.spec;
   if (!p.source.exists) return fmt::format("{}: ERROR {}", t.name, p.problem);
   std::string line = fmt::format(
-      "{}: {:.1f} MB{}, {} rows, key {}, strategy {} ({}), chunking {}", t.name, p.decision.size_mb,
-      p.decision.size_estimated ? " (estimated)" : "", p.rows,
+      "{}: {:.1f} MB{}, {}, key {}, strategy {} ({}), chunking {}", t.name, p.decision.size_mb,
+      p.decision.size_estimated ? " (estimated)" : "", p.RowsDescription(),
       p.KeyDescription() +
           (p.key_source.empty() || p.key_source == "primary key" ? "" : " (" + p.key_source + ")"),
       config::ToString(p.decision.strategy), p.decision.reason,
@@ -245,6 +389,12 @@ std::string FormatPlanLine(const TablePlan& p) {
     } else {
       line += ", incremental (no watermark yet: everything)";
     }
+  }
+  if (!p.added_columns.empty()) {
+    std::vector<std::string> names;
+    for (const auto& c : p.added_columns)
+      names.push_back(c.name + " " + c.pg_type);
+    line += fmt::format(", new source column(s) added to the target: {}", Join(names, ", "));
   }
   if (p.target.checked) {
     line += p.target.table_exists

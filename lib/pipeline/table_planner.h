@@ -10,6 +10,19 @@
 // It writes nothing on either side. Problems that stop the table from loading (missing source
 // table, parallel without an integer key, incompatible target) are returned in `problem`, not
 // thrown; connection and server errors are thrown.
+//
+// Cost follows what the run reads (docs/loading.md "What planning reads"): sizes and row figures
+// come from information_schema.TABLES (no COUNT(*)), the key's MIN/MAX are index lookups (for an
+// incremental run without the `where:` filter). Rows are counted only where a decision needs
+// them, and then bounded by parallel_threshold_rows (SELECT COUNT(*) FROM (... LIMIT n + 1)):
+//   - an incremental run past a saved watermark counts the rows past it; its strategy is chosen
+//     for those rows (plan/strategy.h), so a 100-row delta is one stream, not a parallel load;
+//   - a full load (or first incremental run) whose size makes rule 3 ask parallel-or-copy_csv
+//     counts whether the table holds parallel_threshold_rows rows.
+// Schema drift (existing targets): a source column the target lacks is in `added_columns` (the
+// run adds it, nullable, before loading: sink/column_drift.h); a retyped column, or - for an
+// incremental run - a target column without a default that the source no longer has, is a
+// problem naming the column and what to do.
 
 #include <cstdint>
 #include <optional>
@@ -54,7 +67,10 @@ struct TablePlan {
   std::optional<std::int64_t> key_min;  // single integer key only
   std::optional<std::int64_t> key_max;
   double measured_size_mb = 0;
-  std::int64_t rows = 0;  // COUNT(*) with the table's where
+  std::int64_t rows = 0;      // rows the load reads: counted when rows_counted, else estimated
+  bool rows_counted = false;  // a (bounded) count found `rows` exactly
+  bool rows_delta = false;    // incremental past a saved watermark: `rows` are past it
+  std::int64_t table_rows_estimate = 0;  // information_schema.TABLES.TABLE_ROWS
   plan::TableMeasure measure;
   plan::StrategyDecision decision;
   plan::ChunkingChoice chunking;
@@ -65,9 +81,12 @@ struct TablePlan {
   TargetState target;
   sink::TargetShape target_shape;    // what the existing target is (exists = false otherwise)
   plan::TargetChoice target_choice;  // how rows reach it (checked targets only)
-  std::string problem;               // non-empty: this table cannot be loaded as planned
+  // Source columns the existing target lacks: added (nullable) before the load, with a warning.
+  std::vector<types::TargetColumn> added_columns;
+  std::string problem;  // non-empty: this table cannot be loaded as planned
 
-  std::string KeyDescription() const;  // "id int unsigned", "(a, b)", "none"
+  std::string KeyDescription() const;   // "id int unsigned", "(a, b)", "none"
+  std::string RowsDescription() const;  // "2000 rows", "~2000000 rows (statistics)", ...
 };
 
 struct PlanOverrides {

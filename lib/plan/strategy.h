@@ -11,6 +11,11 @@
 //
 // Size is estimated_size_mb when the spec gives it, else the measured data+index size. Rows and
 // the key shape are measured by plan/run; `validate` (offline) cannot call this.
+//
+// An incremental run past a saved watermark (TableMeasure::delta) is sized by what it reads:
+// the table's size times the share of its rows past the watermark, so a 100-row delta of a
+// 400 MB table is a 0.0 MB load (rule 5: standard, one stream), not a parallel one. Rules 1 and
+// 2 (switches and explicit strategies) are taken as given.
 
 #include <cstdint>
 #include <optional>
@@ -22,10 +27,15 @@ namespace etl::plan {
 
 // What plan/run measured about a source table.
 struct TableMeasure {
-  double measured_size_mb = 0;       // data + index, information_schema
-  std::optional<std::int64_t> rows;  // COUNT(*) (with the table's `where`)
-  bool single_integer_key = false;   // key is one column of an integer type
-  std::string key_description;       // e.g. "id bigint" or "(a, b)" or "none", for messages
+  double measured_size_mb = 0;       // data + index of the whole table, information_schema
+  std::optional<std::int64_t> rows;  // rows the load reads (counted or estimated, see rows_text)
+  // How `rows` is known, for the reason: "2000 rows", "estimated 2000000 rows from statistics",
+  // "more than 1000 rows (counted up to parallel_threshold_rows)". Empty: "<rows> rows".
+  std::string rows_text;
+  bool delta = false;                      // rows are those past a saved watermark
+  std::optional<std::int64_t> table_rows;  // delta only: the whole table's rows (estimate)
+  bool single_integer_key = false;         // key is one column of an integer type
+  std::string key_description;             // e.g. "id bigint" or "(a, b)" or "none", for messages
 };
 
 struct StrategyDecision {

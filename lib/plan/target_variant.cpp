@@ -13,6 +13,13 @@ TargetChoice ChooseTargetVariant(const TargetFacts& f) {
     c.reason = "the target does not exist: created with the rows";
     return c;
   }
+  if (f.incremental && f.empty && !f.has_watermark && f.swap_blockers.empty() && !f.referenced) {
+    c.variant = TargetVariant::kSwap;
+    c.reason =
+        "incremental first run (no watermark) into an empty target: a bulk load, a clone filled "
+        "and swapped in";
+    return c;
+  }
   if (f.incremental) {
     c.variant = TargetVariant::kUpsert;
     c.reason = "incremental: rows past the watermark are upserted by key";

@@ -3,6 +3,9 @@
 // with the reason in words for `plan` and the report. Pure.
 //
 //   target missing                      -> create
+//   incremental, first run (no saved    -> swap     (a bulk load like a full reload: clone
+//   watermark) into an EMPTY target                  filled with COPY, indexes built after;
+//   that a swap loses nothing                        the watermark commits with it)
 //   incremental (and not --full)        -> upsert   (needs a key the target is unique on)
 //   nothing a faithful swap would lose  -> swap     (fastest full reload; readers blocked only
 //                                                    for the rename)
@@ -23,6 +26,8 @@ struct TargetFacts {
   bool has_unique_key = false;             // the target is unique on the load's key
   std::vector<std::string> key;            // the load's key (empty: none)
   bool referenced = false;                 // other tables' foreign keys point to the target
+  bool empty = false;                      // the existing target holds no row
+  bool has_watermark = false;              // incremental: a saved watermark exists
 };
 
 struct TargetChoice {

@@ -1,10 +1,13 @@
 #pragma once
-// Measuring a source table for plan/: size, rows and the range of its integer key.
+// Measuring a source table for plan/: size, rows and the range of its integer key, at a cost
+// that follows what a run reads, never the whole table (contract: "Incremental loads on a busy
+// source").
 //
 // Sizes come from information_schema.TABLES (DATA_LENGTH + INDEX_LENGTH). For InnoDB these
 // are page-level estimates (allocated pages, refreshed by ANALYZE TABLE), good for choosing a
 // strategy, not for accounting. `estimated_rows` (TABLE_ROWS) is InnoDB's cheap guess;
-// `row_count` is an exact COUNT(*) honouring the `where:` filter.
+// `row_count` is an exact COUNT(*) honouring the `where:` filter, taken only when asked
+// (MeasureOptions::count_rows; plan/run never ask: they count with CountUpTo, bounded).
 //
 // Key figures (only when a key column is given): the key is usable for range chunking when it
 // is an integer column (tinyint..bigint, signed or unsigned) and MIN/MAX under the filter fit
@@ -13,7 +16,11 @@
 // std::nullopt when no row matches.
 //
 // Split points and gap jumps walk the key's own index, so they follow the real distribution of
-// the key (a skewed key still gives parts with equal row counts).
+// the key (a skewed key still gives parts with equal row counts). KeySplitPoints steps over the
+// rows of its range once in total; a parallel load bounds it to the rows it reads (the window
+// past the watermark of an incremental run) and passes the row total it already has, so no
+// COUNT(*) precedes the walk. (The optimizer's estimates cannot replace the walk: InnoDB's index
+// dives cap a range at half the table and were 2x off on a skewed key.)
 // REQUIRES for KeySplitPoints/NextKeyAfter: `key` is a unique integer column (a single-column
 // primary key) whose values fit in int64. Errors: MySqlError, TableNotFound.
 
@@ -45,19 +52,51 @@ struct TableStats {
 
 struct MeasureOptions {
   bool count_rows = true;  // false: skip COUNT(*) (row_count = estimated_rows)
+  // false: MIN/MAX of the key ignore `where` (two index lookups; with a filter MIN/MAX may have
+  // to scan until a row matches). The range is then a superset of the filtered one.
+  bool filter_key_range = true;
 };
 
 TableStats Measure(MySqlConnection& conn, const std::string& database, const std::string& table,
                    const std::optional<std::string>& key, const std::optional<std::string>& where,
                    const MeasureOptions& options = {});
 
-// The first key of each part after the first when the rows under `where` are split into
-// `parts` parts of equal row counts (parts-1 values, ascending, distinct). Part i covers
-// [split[i-1], split[i]); the first part starts at the key's minimum, the last ends at its
-// maximum. Fewer values come back when there are fewer rows than parts; none for parts <= 1.
+// Bounds of a split: only keys in [lo, hi] (each optional), and the rows there when known (an
+// estimate is fine: the last part takes the remainder); otherwise they are counted first.
+struct SplitOptions {
+  std::optional<std::int64_t> lo;
+  std::optional<std::int64_t> hi;
+  std::optional<std::int64_t> total;
+};
+
+// The first key of each part after the first when the rows under `where` (and in the options'
+// range) are split into `parts` parts of equal row counts (parts-1 values, ascending, distinct).
+// Part i covers [split[i-1], split[i]); the first part starts at the key's minimum, the last ends
+// at its maximum. Fewer values come back when there are fewer rows than parts; none for parts <= 1.
 std::vector<std::int64_t> KeySplitPoints(MySqlConnection& conn, const std::string& database,
                                          const std::string& table, const std::string& key,
-                                         const std::optional<std::string>& where, int parts);
+                                         const std::optional<std::string>& where, int parts,
+                                         const SplitOptions& options = {});
+
+// Rows under `where` (and, when `after` is given, past it on `cursor`: the keyset comparison of
+// source/select_builder.h) counted up to `cap`: SELECT COUNT(*) FROM (SELECT `column` ... LIMIT
+// cap + 1). Reads at most cap + 1 rows (index entries when an index covers the condition).
+// REQUIRES: cap >= 0; after->size() == cursor.size().
+struct BoundedCount {
+  std::int64_t rows = 0;  // exact when !capped; cap + 1 when capped
+  bool capped = false;    // more than cap rows
+};
+BoundedCount CountUpTo(MySqlConnection& conn, const std::string& database, const std::string& table,
+                       const std::optional<std::string>& where, const std::string& column,
+                       const std::vector<std::string>& cursor,
+                       const std::optional<std::vector<std::string>>& after, std::int64_t cap);
+
+// The optimizer's estimate of the same rows (EXPLAIN's `rows`: index dives for a range of an
+// indexed column, the table's statistics otherwise). Reads no rows. 0 when EXPLAIN has none.
+std::int64_t EstimateRows(MySqlConnection& conn, const std::string& database,
+                          const std::string& table, const std::optional<std::string>& where,
+                          const std::string& column, const std::vector<std::string>& cursor,
+                          const std::optional<std::vector<std::string>>& after);
 
 // MIN(key) over the rows under `where` with key > after; std::nullopt when there is none.
 std::optional<std::int64_t> NextKeyAfter(MySqlConnection& conn, const std::string& database,

@@ -135,3 +135,37 @@ TEST_CASE("parallel without a single integer key is a problem plan reports") {
   CHECK(etl::plan::StrategyProblem(Strategy::kParallel, Measure(1, 1, true)).empty());
   CHECK(etl::plan::StrategyProblem(Strategy::kCopyCsv, Measure(1, 1, false)).empty());
 }
+
+TEST_CASE("an incremental delta is sized by the rows it reads, not the table") {
+  JobSpec job = Job();
+  TableMeasure m = Measure(400, 100);  // a 400 MB table whose run reads 100 rows
+  m.delta = true;
+  m.table_rows = 2000000;
+  m.rows_text = "100 rows past the watermark (counted)";
+  auto d = ChooseStrategy(job, job.tables[0], m);
+  CHECK(d.strategy == Strategy::kStandard);
+  CHECK(d.rule == 5);
+  CHECK(d.size_mb == Approx(0.02));
+  CHECK(d.reason ==
+        "incremental delta size 0.0 MB (100 rows past the watermark (counted) of the table's "
+        "2000000 rows, 400.0 MB) <= streaming_threshold_mb 50");
+
+  // A delta of most of the table is still a big load: rule 3 with the delta's rows.
+  m.rows = 1500000;
+  m.rows_text =
+      "more than 100000 rows past the watermark (counted up to parallel_threshold_rows; "
+      "EXPLAIN estimates 1500000)";
+  job.tables[0].performance.parallel_chunks = 4;
+  d = ChooseStrategy(job, job.tables[0], m);
+  CHECK(d.strategy == Strategy::kParallel);
+  CHECK(d.size_mb == Approx(300));
+  CHECK(d.reason.find("EXPLAIN estimates 1500000) >= parallel_threshold_rows 100000") !=
+        std::string::npos);
+
+  // The spec's estimated_size_mb is the table's: scaled the same way.
+  m.rows = 100;
+  job.tables[0].estimated_size_mb = 1000;
+  d = ChooseStrategy(job, job.tables[0], m);
+  CHECK(d.strategy == Strategy::kStandard);
+  CHECK(d.size_mb == Approx(0.05));
+}
