@@ -459,7 +459,7 @@ run_mixed_load() {
   [[ $count == "$ROWS" ]] || fail "$strategy round $round: $schema.mixed holds $count rows, expected $ROWS"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pos" "$strategy" "$seconds" "$rss" "$count" \
     "$detail" >>"$RESULTS"
-  printf '  round %d #%d %-10s %8.2f s %8.1f MB  rows %s  (%s)\n' "$round" "$pos" "$strategy" \
+  printf '  round %s #%d %-10s %8.2f s %8.1f MB  rows %s  (%s)\n' "$round" "$pos" "$strategy" \
     "$seconds" "$rss" "$count" "$detail"
 }
 
@@ -629,7 +629,7 @@ bench_existing() {
       -c "VACUUM ANALYZE $schema.mixed" >/dev/null
   done
   local expected
-  expected="$EXISTING_CHILDREN children, grant t, index 1, view rows $ROWS"
+  expected="$EXISTING_CHILDREN children, grant true, index 1, view rows $ROWS"
   printf 'round\tposition\tstrategy\tseconds\tpeak_rss_mb\trows\tdetail\n' >"$RESULTS"
   local round i n=${#EXISTING_STRATEGIES[@]}
   for ((round = 1; round <= ROUNDS; round++)); do
