@@ -848,32 +848,39 @@ bench_skewed() {
 # ------------------------------------------------------------------ fault
 
 # bench.mixed loaded with --strategy parallel (parallel_chunks 2) twice: once clean, once while
-# one PostgreSQL COPY backend is terminated when it has written a tenth of the table. The
+# one PostgreSQL COPY backend is terminated mid-load (the first COPY statement that has written
+# ROWS/40 rows once half the clean run's time has passed: each COPY is one write batch). The
 # faulted load must finish with every row and retries >= 1; the recovery time is from the kill
 # to the commit of the part that was redone (from etl's log).
-fault_load() { # fault_load NAME KILL(0|1) -> logs in $OUT/logs/fault-NAME
-  local name=$1 kill=$2 d="$OUT/logs/fault-$1" schema=bench_fault_$1
+fault_load() { # fault_load NAME KILL_AFTER_S (empty: no kill) -> logs in $OUT/logs/fault-NAME
+  local name=$1 kill_after=$2 d="$OUT/logs/fault-$1" schema=bench_fault_$1
   mkdir -p "$d"
   pg -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
   show "ETL_BENCH_SCHEMA=$schema /usr/bin/time -v -o $d/etl.time $ETL run jobs/bench/mixed.yml --strategy parallel --report-json $d/report.json --progress never --log-level info"
   ETL_BENCH_SCHEMA=$schema ETL_BENCH_DATABASE=$SOURCE_DB /usr/bin/time -v -o "$d/etl.time" \
     "$ETL" run jobs/bench/mixed.yml --strategy parallel --report-json "$d/report.json" \
     --progress never --log-level info >"$d/etl.out" 2>"$d/etl.err" &
-  local etl_pid=$! pid="" killed_at=""
-  if ((kill)); then
+  local etl_pid=$! pid="" killed_at="" started
+  started=$(date +%s.%N)
+  if [[ -n $kill_after ]]; then
     while kill -0 "$etl_pid" 2>/dev/null; do
+      if awk -v s="$started" -v n="$(date +%s.%N)" -v k="$kill_after" 'BEGIN { exit !(n - s < k) }'; then
+        sleep 0.1
+        continue
+      fi
       pid=$(pg_value "SELECT p.pid FROM pg_stat_progress_copy p JOIN pg_stat_activity a
-        USING (pid) WHERE a.application_name = 'etl' AND p.tuples_processed >= $((ROWS / 10))
+        USING (pid) WHERE a.application_name = 'etl' AND p.tuples_processed >= $((ROWS / 40))
         LIMIT 1" 2>/dev/null || true)
       if [[ -n $pid ]]; then
-        killed_at=$(date -u '+%Y-%m-%d %H:%M:%S.%N')
+        killed_at=$(date '+%Y-%m-%d %H:%M:%S.%N')
         show "psql -c \"SELECT pg_terminate_backend($pid)\"  # at $killed_at"
         pg_value "SELECT pg_terminate_backend($pid)" >/dev/null
         break
       fi
       sleep 0.05
     done
-    [[ -n $pid ]] || fail "fault: no COPY reached $((ROWS / 10)) rows to be killed"
+    [[ -n $pid ]] || fail "fault: no COPY reached $((ROWS / 40)) rows to be killed"
+    [[ -z $killed_at ]] || awk -v s="$started" -v k="$(date -d "$killed_at" +%s.%N)" 'BEGIN { printf "%.2f\n", k - s }' >"$d/killed_after"
   fi
   local rc=0
   wait "$etl_pid" || rc=$?
@@ -886,7 +893,11 @@ bench_fault() {
   step "fault: bench.mixed ($ROWS rows) with parallel(2), clean and with one COPY backend terminated"
   local md="$OUT/fault.md" name
   for name in clean killed; do
-    fault_load "$name" "$([[ $name == killed ]] && echo 1 || echo 0)"
+    if [[ $name == clean ]]; then
+      fault_load clean ""
+    else
+      fault_load killed "$(awk -v t="$(time_seconds "$OUT/logs/fault-clean/etl.time")" 'BEGIN { printf "%.2f", t / 2 }')"
+    fi
     local d="$OUT/logs/fault-$name" st count
     st=$(jfield "$d/report.json" status 2)
     [[ $(cat "$d/rc") == 0 && $st == ok ]] || fail "fault $name: exit $(cat "$d/rc"), status '$st': $(why_failed "$d/report.json" "$d/etl.err")"
@@ -909,7 +920,7 @@ bench_fault() {
   clean_s=$(time_seconds "$OUT/logs/fault-clean/etl.time")
   killed_s=$(time_seconds "$d/etl.time")
   {
-    echo "## fault: bench.mixed ($ROWS rows), parallel(2), one PostgreSQL COPY backend terminated at $((ROWS / 10)) rows"
+    echo "## fault: bench.mixed ($ROWS rows), parallel(2), one PostgreSQL COPY backend terminated $(cat "$d/killed_after" 2>/dev/null || echo '?') s into the load"
     echo
     echo "- rows in target: $(cat "$d/count")/$ROWS; retries: ${retries:-?}; redone: ${part:-?}"
     echo "- recovery (kill -> redone part committed): ${recovery} s"

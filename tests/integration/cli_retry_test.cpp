@@ -8,6 +8,8 @@
 // table created in the test's schema (the target or the parallel stage) a row trigger that
 // sleeps, and the fault is injected once pg_stat_progress_copy shows the COPY has written rows.
 #include <chrono>
+#include <csignal>
+#include <iostream>
 #include <string>
 #include <thread>
 
@@ -131,6 +133,8 @@ const std::string kPatientRetry = "{attempts: 12, initial_backoff_s: 0.5, max_ba
 struct Outcome {
   etl::testing::CommandResult run;
   std::string report;
+  double fault_s = 0;        // how long injecting the fault took (a restart, a freeze)
+  double after_fault_s = 0;  // from the end of the fault to the end of the run
 };
 
 // Starts `etl run` of `job`, runs `fault` (given the COPY's backend pid) once a COPY has
@@ -142,10 +146,19 @@ Outcome RunWithFault(const std::string& name, const std::string& job, int after_
                   "never", "--log-level", "debug"});
   const std::string pid = CopyBackend(after_rows);
   REQUIRE_FALSE(pid.empty());
-  fault(pid);
   Outcome o;
+  const auto fault_start = std::chrono::steady_clock::now();
+  fault(pid);
+  o.fault_s = SecondsSince(fault_start);
+  const auto fault_end = std::chrono::steady_clock::now();
   o.run = etl.Wait(std::chrono::seconds(150));
+  o.after_fault_s = SecondsSince(fault_end);
   o.report = ReadFile(report);
+  if (!etl::testing::Env("ETL_TEST_TIMINGS").empty()) {
+    std::cerr << name << ": fault took " << o.fault_s << " s; run ended " << o.after_fault_s
+              << " s after it, exit " << o.run.exit_code << ", retries "
+              << JsonInt(o.report, "retries") << "\n";
+  }
   return o;
 }
 
@@ -288,4 +301,30 @@ TEST_CASE("cli retry: the first part that fails for good stops its siblings at o
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("bad row (id=1510)"));
   CHECK(SecondsSince(start) < 4);
+}
+
+TEST_CASE("cli retry: SIGTERM stops every parallel part at once without the hard stop",
+          "[cli][faults][signals]") {
+  Source(2000);
+  // 4 parts of 500 rows at 10 ms a row: 5 s each unless stopped.
+  SlowTables slow("retry_sigterm", 10);
+  const std::string report = WriteTempFile("retry-sigterm-report.json", "");
+  EtlProcess etl({"run",
+                  WriteTempFile("retry-sigterm.yml",
+                                Job("retry_sigterm", kQuickRetry,
+                                    "    batch_size: 100\n"
+                                    "    performance: {strategy: parallel, parallel_chunks: 4}\n")),
+                  "--report-json", report, "--progress", "never", "--log-level", "debug"});
+  REQUIRE_FALSE(CopyBackend(20).empty());
+  etl.Signal(SIGTERM);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = etl.Wait();
+  INFO(r.err.substr(0, 6000));
+  CHECK(r.exit_code == 143);
+  CHECK(SecondsSince(start) < 2);
+  CHECK_THAT(r.err, !Catch::Contains("closing every session"));
+  CHECK_THAT(r.err, !Catch::Contains("retrying"));
+  CHECK_THAT(ReadFile(report), Catch::Contains("\"status\":\"cancelled\""));
+  CHECK(Trim(Psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'retry_sigterm' AND "
+                  "(tablename = 't' OR tablename LIKE 'etl_stage%')")) == "0");
 }
