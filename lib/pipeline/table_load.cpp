@@ -89,13 +89,16 @@ class TableLoad {
     // a retry opens sessions and a snapshot of its own, with the same plan and window.
     main_.emplace(std::move(main));
     Retry retry(RetryPolicy::From(job_.pipeline.retry), table_.name, ctx_.cancellation);
+    table_retry_ = &retry;
     try {
       retry.Run([this](int attempt) { Attempt(attempt); });
     } catch (...) {
-      report_.retries = retry.retries() + part_retries_.load();
+      report_.retries = RetriesSoFar();
+      table_retry_ = nullptr;
       throw;
     }
-    report_.retries = retry.retries() + part_retries_.load();
+    report_.retries = RetriesSoFar();
+    table_retry_ = nullptr;
     FillReport();
     sink::RunPostLoad(*main_->pg, table_.post_load);
   }
@@ -159,6 +162,11 @@ class TableLoad {
       main_.reset();  // a retry starts on fresh sessions
       throw;
     }
+  }
+
+  // The table's retries and every part's, up to now.
+  std::int64_t RetriesSoFar() const {
+    return (table_retry_ != nullptr ? table_retry_->retries() : 0) + part_retries_.load();
   }
 
   // Before a retry: forget what the failed try counted (its rows are gone).
@@ -399,6 +407,7 @@ class TableLoad {
     report::TableReport snapshot = report_;
     snapshot.status = early ? report::TableStatus::kEarlyTerminated : report::TableStatus::kOk;
     FillCounters(snapshot);
+    snapshot.retries = RetriesSoFar();
     snapshot.seconds = watch_.Seconds();
     snapshot.peak_rss_mb = report::PeakRssMb();
     if (Benchmarking(ctx_, table_)) snapshot.phases = Phases(totals_, snapshot.seconds);
@@ -449,7 +458,8 @@ class TableLoad {
   std::optional<LoadSession> main_;  // the table's session (while it is open)
   std::unique_ptr<sink::TargetLoad> load_;
   LoadTotals totals_;
-  std::atomic<int> part_retries_{0};  // over every part and every try of the table
+  std::atomic<int> part_retries_{0};    // over every part and every try of the table
+  const Retry* table_retry_ = nullptr;  // while Run retries the table
   report::Stopwatch watch_;
 };
 
