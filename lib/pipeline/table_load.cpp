@@ -51,8 +51,22 @@ class TableLoad {
       : ctx_(ctx), job_(*ctx.job), table_(table), report_(report) {}
 
   void Run() {
-    LoadSession main = Open(table_.name);
-    source::BeginSnapshot(*main.mysql);
+    // A server that is away when the table starts (restarting, failing over) is waited for.
+    Retry connect(RetryPolicy::From(job_.pipeline.retry), table_.name + " (connecting)",
+                  ctx_.cancellation);
+    std::optional<LoadSession> opened;
+    try {
+      opened.emplace(connect.Run([this](int) {
+        LoadSession s = Open(table_.name);
+        source::BeginSnapshot(*s.mysql);
+        return s;
+      }));
+    } catch (...) {
+      report_.retries = connect.retries();
+      throw;
+    }
+    other_retries_ += connect.retries();
+    LoadSession main = std::move(*opened);
     plan_ = PlanTable(job_, table_, *main.mysql, &*main.pg,
                       PlanOverrides{ctx_.strategy, ctx_.full, ctx_.data_only});
     report_.strategy = config::ToString(plan_.decision.strategy);
@@ -166,7 +180,7 @@ class TableLoad {
 
   // The table's retries and every part's, up to now.
   std::int64_t RetriesSoFar() const {
-    return (table_retry_ != nullptr ? table_retry_->retries() : 0) + part_retries_.load();
+    return (table_retry_ != nullptr ? table_retry_->retries() : 0) + other_retries_.load();
   }
 
   // Before a retry: forget what the failed try counted (its rows are gone).
@@ -328,10 +342,10 @@ class TableLoad {
         try {
           retry.Run([&](int) { LoadPart(s, base, parts[i], i, queue, cancel, in_doubt); });
         } catch (...) {
-          part_retries_ += retry.retries();
+          other_retries_ += retry.retries();
           throw;
         }
-        part_retries_ += retry.retries();
+        other_retries_ += retry.retries();
       }
     } catch (...) {
       {
@@ -458,7 +472,9 @@ class TableLoad {
   std::optional<LoadSession> main_;  // the table's session (while it is open)
   std::unique_ptr<sink::TargetLoad> load_;
   LoadTotals totals_;
-  std::atomic<int> part_retries_{0};    // over every part and every try of the table
+  // Retries outside the table's own Retry: every part's (over every try of the table), and
+  // connecting at the start.
+  std::atomic<int> other_retries_{0};
   const Retry* table_retry_ = nullptr;  // while Run retries the table
   report::Stopwatch watch_;
 };
