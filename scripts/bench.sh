@@ -2,7 +2,7 @@
 # Benchmarks `etl run` against the plain `mysql | psql COPY` pipe on the local throwaway servers.
 #
 #   scripts/bench.sh [--rows N] [--rounds R]
-#                    [--shapes mixed,existing-target,sparse,skewed,verify,incremental]
+#                    [--shapes mixed,existing-target,sparse,skewed,verify,incremental,fault]
 #                    [--out DIR]
 #                    [--build-dir DIR] [--no-build] [--regenerate]
 #
@@ -12,7 +12,11 @@
 #                   existing-target (reloads of a target created beforehand with a grant, a
 #                   secondary index, a view and a referencing child table), sparse (incremental
 #                   range chunking over a sparse key), skewed (parallel split balance), verify (etl verify on bench.mixed
-#                   against the pipe, and finding one changed value);
+#                   against the pipe, and finding one changed value), incremental (a first incremental run
+#                   against a full copy_csv load, then a 100-change run with the source's
+#                   Handler_read deltas), fault (bench.mixed
+#                   loaded with parallel while one PostgreSQL COPY backend is terminated once
+#                   mid-load: every row must arrive, with the retry and the recovery time);
 #                   default: mixed
 #   --out DIR       where results go (default <repo>/bench-out; a timestamped run dir inside,
 #                   and bench-out/latest points at it)
@@ -52,7 +56,7 @@ die() {
 }
 usage_error() {
   echo "bench.sh: $*" >&2
-  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed,verify,incremental] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
+  echo "usage: scripts/bench.sh [--rows N] [--rounds R] [--shapes mixed,existing-target,sparse,skewed,verify,incremental,fault] [--out DIR] [--build-dir DIR] [--no-build] [--regenerate]" >&2
   exit 2
 }
 say() { printf '%s\n' "$*"; }
@@ -71,7 +75,7 @@ while (($# > 0)); do
       shift
       ;;
     --shapes)
-      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,existing-target,sparse,skewed,verify,incremental)"
+      [[ -n ${2:-} ]] || usage_error "--shapes needs a list (mixed,existing-target,sparse,skewed,verify,incremental,fault)"
       SHAPES=$2
       shift
       ;;
@@ -97,6 +101,7 @@ while (($# > 0)); do
 done
 
 WANT_MIXED=0 WANT_EXISTING=0 WANT_SPARSE=0 WANT_SKEWED=0 WANT_VERIFY=0 WANT_INCREMENTAL=0
+WANT_FAULT=0
 IFS=',' read -r -a shape_list <<<"$SHAPES"
 for s in "${shape_list[@]}"; do
   case "$s" in
@@ -106,7 +111,8 @@ for s in "${shape_list[@]}"; do
     skewed) WANT_SKEWED=1 ;;
     verify) WANT_VERIFY=1 ;;
     incremental) WANT_INCREMENTAL=1 ;;
-    *) usage_error "unknown shape '$s' (mixed, existing-target, sparse, skewed, verify, incremental)" ;;
+    fault) WANT_FAULT=1 ;;
+    *) usage_error "unknown shape '$s' (mixed, existing-target, sparse, skewed, verify, incremental, fault)" ;;
   esac
 done
 
@@ -843,6 +849,92 @@ bench_skewed() {
   say "written: $md"
 }
 
+# ------------------------------------------------------------------ fault
+
+# bench.mixed loaded with --strategy parallel (parallel_chunks 2) twice: once clean, once while
+# one PostgreSQL COPY backend is terminated mid-load (the first COPY statement that has written
+# ROWS/40 rows once half the clean run's time has passed: each COPY is one write batch). The
+# faulted load must finish with every row and retries >= 1; the recovery time is from the kill
+# to the commit of the part that was redone (from etl's log).
+fault_load() { # fault_load NAME KILL_AFTER_S (empty: no kill) -> logs in $OUT/logs/fault-NAME
+  local name=$1 kill_after=$2 d="$OUT/logs/fault-$1" schema=bench_fault_$1
+  mkdir -p "$d"
+  pg -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1
+  show "ETL_BENCH_SCHEMA=$schema /usr/bin/time -v -o $d/etl.time $ETL run jobs/bench/mixed.yml --strategy parallel --report-json $d/report.json --progress never --log-level info"
+  ETL_BENCH_SCHEMA=$schema ETL_BENCH_DATABASE=$SOURCE_DB /usr/bin/time -v -o "$d/etl.time" \
+    "$ETL" run jobs/bench/mixed.yml --strategy parallel --report-json "$d/report.json" \
+    --progress never --log-level info >"$d/etl.out" 2>"$d/etl.err" &
+  local etl_pid=$! pid="" killed_at="" started
+  started=$(date +%s.%N)
+  if [[ -n $kill_after ]]; then
+    while kill -0 "$etl_pid" 2>/dev/null; do
+      if awk -v s="$started" -v n="$(date +%s.%N)" -v k="$kill_after" 'BEGIN { exit !(n - s < k) }'; then
+        sleep 0.1
+        continue
+      fi
+      pid=$(pg_value "SELECT p.pid FROM pg_stat_progress_copy p JOIN pg_stat_activity a
+        USING (pid) WHERE a.application_name = 'etl' AND p.tuples_processed >= $((ROWS / 40))
+        LIMIT 1" 2>/dev/null || true)
+      if [[ -n $pid ]]; then
+        killed_at=$(date '+%Y-%m-%d %H:%M:%S.%N')
+        show "psql -c \"SELECT pg_terminate_backend($pid)\"  # at $killed_at"
+        pg_value "SELECT pg_terminate_backend($pid)" >/dev/null
+        break
+      fi
+      sleep 0.05
+    done
+    [[ -n $pid ]] || fail "fault: no COPY reached $((ROWS / 40)) rows to be killed"
+    [[ -z $killed_at ]] || awk -v s="$started" -v k="$(date -d "$killed_at" +%s.%N)" 'BEGIN { printf "%.2f\n", k - s }' >"$d/killed_after"
+  fi
+  local rc=0
+  wait "$etl_pid" || rc=$?
+  echo "$rc" >"$d/rc"
+  echo "$killed_at" >"$d/killed_at"
+}
+
+bench_fault() {
+  generate_mixed
+  step "fault: bench.mixed ($ROWS rows) with parallel(2), clean and with one COPY backend terminated"
+  local md="$OUT/fault.md" name
+  for name in clean killed; do
+    if [[ $name == clean ]]; then
+      fault_load clean ""
+    else
+      fault_load killed "$(awk -v t="$(time_seconds "$OUT/logs/fault-clean/etl.time")" 'BEGIN { printf "%.2f", t / 2 }')"
+    fi
+    local d="$OUT/logs/fault-$name" st count
+    st=$(jfield "$d/report.json" status 2)
+    [[ $(cat "$d/rc") == 0 && $st == ok ]] || fail "fault $name: exit $(cat "$d/rc"), status '$st': $(why_failed "$d/report.json" "$d/etl.err")"
+    count=$(pg_value "SELECT count(*) FROM bench_fault_$name.mixed" 2>/dev/null || echo "?")
+    [[ $count == "$ROWS" ]] || fail "fault $name: bench_fault_$name.mixed holds $count rows, expected $ROWS"
+    echo "$count" >"$d/count"
+  done
+  local d="$OUT/logs/fault-killed" retries killed_at part done_at recovery clean_s killed_s
+  retries=$(jfield "$d/report.json" retries)
+  [[ ${retries:-0} -ge 1 ]] || fail "fault: the report counts no retry (retries: '${retries:-}')"
+  killed_at=$(cat "$d/killed_at")
+  # "mixed part 2/2: connection lost on try 1 ..." names the part; its "part 2/2 key range ...:
+  # N rows" line is logged when the redone part committed.
+  part=$(grep -o 'part [0-9]*/[0-9]*: connection lost on try 1' "$d/etl.err" | head -n 1 | cut -d: -f1 || true)
+  done_at=$(grep "$part key range" "$d/etl.err" | tail -n 1 | grep -o '^[0-9-]* [0-9:.]*' || true)
+  recovery=n/a
+  if [[ -n $part && -n $done_at && -n $killed_at ]]; then
+    recovery=$(awk -v a="$(date -d "$killed_at" +%s.%N)" -v b="$(date -d "$done_at" +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+  fi
+  clean_s=$(time_seconds "$OUT/logs/fault-clean/etl.time")
+  killed_s=$(time_seconds "$d/etl.time")
+  {
+    echo "## fault: bench.mixed ($ROWS rows), parallel(2), one PostgreSQL COPY backend terminated $(cat "$d/killed_after" 2>/dev/null || echo '?') s into the load"
+    echo
+    echo "- rows in target: $(cat "$d/count")/$ROWS; retries: ${retries:-?}; redone: ${part:-?}"
+    echo "- recovery (kill -> redone part committed): ${recovery} s"
+    echo "- wall time: ${killed_s} s with the fault, ${clean_s} s clean (cost of the fault: $(awk -v a="$killed_s" -v b="$clean_s" 'BEGIN { printf "%.2f", a - b }') s)"
+  } >"$md"
+  say ""
+  cat "$md"
+  say "written: $md"
+}
+
 # ------------------------------------------------------------------ verify
 
 # etl verify on bench.mixed: loaded once (copy_csv), then per round the pipe and `etl verify`
@@ -1090,6 +1182,7 @@ bench_incremental() {
 ((WANT_SKEWED)) && bench_skewed
 ((WANT_VERIFY)) && bench_verify
 ((WANT_INCREMENTAL)) && bench_incremental
+((WANT_FAULT)) && bench_fault
 
 # One report file with every section that ran.
 {

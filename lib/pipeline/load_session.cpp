@@ -18,4 +18,21 @@ void ReopenPg(LoadSession& session, const config::JobSpec& job, const config::En
   session.pg.emplace(sink::Connect(job.target, env, tuned));
 }
 
+LoadSession AcquireSlots(ConnectionBudget& mysql_budget, ConnectionBudget& pg_budget,
+                         const std::string& who, const ConnectionBudget::WaitRule& rule) {
+  LoadSession s;
+  s.mysql_slot = mysql_budget.Acquire(who, rule);
+  if (!s.mysql_slot) return s;
+  s.pg_slot = pg_budget.Acquire(who, rule);
+  if (!s.pg_slot) s.mysql_slot = {};
+  return s;
+}
+
+void Connect(LoadSession& session, const config::JobSpec& job, const config::EnvLookup& env,
+             bool tuned) {
+  session.Disconnect();
+  session.mysql.emplace(source::Connect(job.source, env));
+  session.pg.emplace(sink::Connect(job.target, env, tuned));
+}
+
 }  // namespace etl::pipeline

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "report/stopwatch.h"
 
 namespace etl::pipeline {
@@ -31,12 +33,27 @@ void HandleBadRows(const BadRowPolicy& policy, const types::RowBatch& batch,
   bad.clear();
 }
 
+// Rethrows the current exception; as CancelledError (the original nested) when it came from a
+// statement stopped by a cancellation.
+[[noreturn]] void RethrowStopped(const Cancellation* cancellation, const std::string& what) {
+  if (!Requested(cancellation)) throw;
+  try {
+    throw;
+  } catch (const CancelledError&) {
+    throw;
+  } catch (...) {
+    std::throw_with_nested(
+        CancelledError(fmt::format("{}: cancelled by {}", what, cancellation->Reason())));
+  }
+}
+
 }  // namespace
 
 PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
                 plan::ChunkSequencer* sequencer, sink::BatchSink& sink,
                 plan::AccumulationPolicy* accumulation, const BadRowPolicy& bad_rows,
-                const ProgressCallback& progress, const CancelSource& cancel) {
+                const ProgressCallback& progress, const CancelSource& cancel,
+                const Cancellation* cancellation) {
   BoundedQueue<ReadItem> queue(kQueueItems);
   BoundedQueue<types::RowBatch> free(kQueueItems + 2);
   TableReader reader(mysql, read_plan, sequencer);
@@ -55,6 +72,7 @@ PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
   report::Stopwatch since_progress;
   try {
     while (auto item = queue.Pop()) {
+      ThrowIfRequested(cancellation, bad_rows.table);
       const types::RowBatch& batch = item->batch;
       const std::size_t n = batch.row_count();
       std::size_t done = 0;
@@ -84,10 +102,17 @@ PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
     free.Cancel();
     if (cancel) cancel();  // the reader may be inside a long unbuffered result
     reader_thread.join();
-    throw;
+    RethrowStopped(cancellation, bad_rows.table);
   }
   reader_thread.join();
-  if (read_error) std::rethrow_exception(read_error);
+  if (read_error) {
+    try {
+      std::rethrow_exception(read_error);
+    } catch (...) {
+      RethrowStopped(cancellation, bad_rows.table);
+    }
+  }
+  ThrowIfRequested(cancellation, bad_rows.table);
   if ((accumulation != nullptr && accumulation->Finish()) || sink.open_batch_rows() > 0) {
     sink.FinishBatch();
   }

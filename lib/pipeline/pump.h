@@ -5,6 +5,12 @@
 // takes them, groups them into write batches (plan::AccumulationPolicy) and writes them. Bad
 // rows are handled per on_bad_row as they come. Any error on either side cancels both and is
 // rethrown here after the reader thread has stopped, so no thread outlives the call.
+//
+// Cancellation: with a `cancellation`, the writer checks it before every batch it takes and
+// stops with CancelledError; the caller registers CancelStatements (pipeline/cancel_hooks.h)
+// for both sessions so that a statement running at that moment stops at once. Whatever error
+// the stop surfaces as (a cancelled statement, a killed query) is rethrown as CancelledError
+// (with the original nested) once cancellation was requested, so it is never retried.
 
 #include <cstdint>
 #include <functional>
@@ -12,6 +18,7 @@
 #include <vector>
 
 #include "pipeline/bad_rows.h"
+#include "pipeline/cancellation.h"
 #include "pipeline/table_reader.h"
 #include "plan/accumulation_policy.h"
 #include "sink/batch_sink.h"
@@ -42,6 +49,7 @@ using CancelSource = std::function<void()>;
 PumpResult Pump(source::MySqlConnection& mysql, const ReadPlan& read_plan,
                 plan::ChunkSequencer* sequencer, sink::BatchSink& sink,
                 plan::AccumulationPolicy* accumulation, const BadRowPolicy& bad_rows,
-                const ProgressCallback& progress = {}, const CancelSource& cancel = {});
+                const ProgressCallback& progress = {}, const CancelSource& cancel = {},
+                const Cancellation* cancellation = nullptr);
 
 }  // namespace etl::pipeline

@@ -1,5 +1,7 @@
 #include "pipeline/table_load.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -10,10 +12,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "pipeline/cancel_hooks.h"
+#include "pipeline/error_class.h"
 #include "pipeline/load_session.h"
 #include "pipeline/load_totals.h"
 #include "pipeline/pump.h"
 #include "pipeline/read_plans.h"
+#include "pipeline/retry.h"
 #include "pipeline/run_recording.h"
 #include "pipeline/table_planner.h"
 #include "pipeline/watermark.h"
@@ -47,8 +52,22 @@ class TableLoad {
       : ctx_(ctx), job_(*ctx.job), table_(table), report_(report) {}
 
   void Run() {
-    LoadSession main = Open(table_.name);
-    source::BeginSnapshot(*main.mysql);
+    // A server that is away when the table starts (restarting, failing over) is waited for.
+    Retry connect(RetryPolicy::From(job_.pipeline.retry), table_.name + " (connecting)",
+                  ctx_.cancellation);
+    std::optional<LoadSession> opened;
+    try {
+      opened.emplace(connect.Run([this](int) {
+        LoadSession s = Open(table_.name);
+        source::BeginSnapshot(*s.mysql);
+        return s;
+      }));
+    } catch (...) {
+      report_.retries = connect.retries();
+      throw;
+    }
+    other_retries_ += connect.retries();
+    LoadSession main = std::move(*opened);
     plan_ = PlanTable(job_, table_, *main.mysql, &*main.pg,
                       PlanOverrides{ctx_.strategy, ctx_.full, ctx_.data_only});
     if (plan_.problem.empty() && !plan_.added_columns.empty()) AddNewColumns(main);
@@ -82,29 +101,69 @@ class TableLoad {
     }
 
     const bool parallel = plan_.decision.strategy == Strategy::kParallel;
-    std::vector<KeyPart> parts = {KeyPart{}};
+    parts_ = {KeyPart{}};
     if (parallel) {
-      parts = PartsBetween(SplitPoints(*main.mysql), plan_.key_min);
+      parts_ = PartsBetween(SplitPoints(*main.mysql), plan_.key_min);
     }
-    load_ = sink::TargetLoad::Make(LoadSpec(parts.size()));
+    // The first try loads in the snapshot the plan (and the incremental high mark) was made in;
+    // a retry opens sessions and a snapshot of its own, with the same plan and window.
+    main_.emplace(std::move(main));
+    Retry retry(RetryPolicy::From(job_.pipeline.retry), table_.name, ctx_.cancellation);
+    table_retry_ = &retry;
+    try {
+      retry.Run([this](int attempt) { Attempt(attempt); });
+    } catch (...) {
+      report_.retries = RetriesSoFar();
+      table_retry_ = nullptr;
+      throw;
+    }
+    report_.retries = RetriesSoFar();
+    table_retry_ = nullptr;
+    FillReport();
+    sink::RunPostLoad(*main_->pg, table_.post_load);
+  }
+
+  const LoadTotals& totals() const { return totals_; }
+
+ private:
+  // One try of the whole table: Begin, the rows (one stream, or every part with retries of
+  // its own), Commit. What a failed try wrote is gone when it returns: one stream's
+  // transaction is rolled back (or died with its session), a parallel load's stage is dropped
+  // (or dropped by the next Begin). A try that lost its connection while the final COMMIT was on
+  // its way is not redone (the load may have committed): it fails with an error saying so.
+  void Attempt(int attempt) {
+    if (attempt > 1) StartOver();
+    if (!main_) {
+      main_.emplace(Open(table_.name));
+      source::BeginSnapshot(*main_->mysql);
+    }
+    LoadSession& main = *main_;
+    load_ = sink::TargetLoad::Make(LoadSpec(parts_.size()));
     spdlog::debug("{}: target {} ({}), {} part(s)", table_.name,
                   sink::ToString(plan_.target_choice.variant), plan_.target_choice.reason,
-                  parts.size());
+                  parts_.size());
     try {
       load_->Begin(*main.pg);
       bool early = false;
       std::optional<std::int64_t> early_key;
-      if (parts.size() == 1) {
+      if (parts_.size() == 1) {
         LoadOneStream(main, early, early_key);
       } else {
         // The parts open sessions of their own: give this table's back to the pool meanwhile,
         // so that even pool.size 1 works (the parts then run one after the other).
         main.CloseMySql();
         main.ClosePg();
-        LoadParts(parts);
+        LoadParts(parts_);
         ReopenPg(main, job_, ctx_.env, *ctx_.pg_budget, table_.name, Tuned());
       }
-      const auto summary = load_->Commit(*main.pg, Record(early, early_key));
+      ThrowIfRequested(ctx_.cancellation, table_.name);
+      sink::CommitSummary summary;
+      try {
+        summary = load_->Commit(*main.pg, Record(early, early_key));
+      } catch (...) {
+        if (load_->commit_in_doubt()) ThrowCommitInDoubt(std::current_exception());
+        throw;
+      }
       if (summary.deleted >= 0) {
         spdlog::info("{}: merged into {}: {} rows inserted or changed, {} deleted", table_.name,
                      sink::QualifiedName(job_.target.schema, table_.target_table), summary.inserted,
@@ -120,15 +179,40 @@ class TableLoad {
         }
       }
       load_->Abandon(main.pg ? &*main.pg : nullptr);
+      main_.reset();  // a retry starts on fresh sessions
       throw;
     }
-    FillReport();
-    sink::RunPostLoad(*main.pg, table_.post_load);
   }
 
-  const LoadTotals& totals() const { return totals_; }
+  // The table's retries and every part's, up to now.
+  std::int64_t RetriesSoFar() const {
+    return (table_retry_ != nullptr ? table_retry_->retries() : 0) + other_retries_.load();
+  }
 
- private:
+  // Before a retry: forget what the failed try counted (its rows are gone).
+  void StartOver() {
+    totals_ = LoadTotals{};
+    if (rejects_) rejects_ = std::make_unique<RejectFile>(job_.pipeline.reject_dir, table_.name);
+  }
+
+  // The final COMMIT was sent and its answer lost: the table may be loaded or not. Never
+  // redone (a merge or upsert applied twice is harmless, but a created or swapped target
+  // would be built again from a source that moved on, and the history would say two loads).
+  [[noreturn]] void ThrowCommitInDoubt(const std::exception_ptr& error) const {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    if (Classify(error) != ErrorClass::kConnectionLost) std::rethrow_exception(error);
+    throw std::runtime_error(fmt::format(
+        "{}: the connection was lost while COMMIT was on its way ({}); whether the load "
+        "committed is unknown, so it is not retried: see {}.etl_runs for run {}",
+        table_.name, what, job_.target.schema, ctx_.run_id));
+  }
+
   bool Tuned() const { return table_.performance.use_optimized_connections; }
 
   // Schema drift: columns new at the source are added to the target (nullable; committed on
@@ -231,9 +315,12 @@ class TableLoad {
                   part->sink().Describe());
     auto accumulation = MakeAccumulation(job_, table_);
     plan::ChunkSequencer* sequencer = read.sequencer ? &*read.sequencer : nullptr;
-    const PumpResult pump =
-        Pump(*main.mysql, read.read, sequencer, part->sink(), accumulation.get(),
-             BadRows(read.read), Progress(0), CancelFor(*main.mysql));
+    const PumpResult pump = [&] {
+      auto stop_pg = CancelStatements(ctx_.cancellation, *main.pg);
+      auto stop_mysql = CancelStatements(ctx_.cancellation, *main.mysql, job_.source, ctx_.env);
+      return Pump(*main.mysql, read.read, sequencer, part->sink(), accumulation.get(),
+                  BadRows(read.read), Progress(0), CancelFor(*main.mysql), ctx_.cancellation);
+    }();
     part->Finish();
     totals_.Add(pump, part->sink().counters());
     if (sequencer != nullptr) {
@@ -248,44 +335,120 @@ class TableLoad {
     }
   }
 
-  // Every part on its own pair of connections and thread; the first error is rethrown once
-  // all parts have stopped.
+  // The parts go through a queue served by at most pool.size workers (each holding a pair of
+  // pool slots while it works through parts, pipeline/connection_budget.h): parts wait for a
+  // free pair instead of failing after pool.timeout_s while other parts make progress. Each
+  // part is retried on its own (a lost connection); the first part that fails for good cancels
+  // the others at once (a table-local Cancellation, chained to the run's, that stops their
+  // statements) and its error is rethrown once every worker has stopped.
   void LoadParts(const std::vector<KeyPart>& parts) {
     const ReadPlan base = BaseReadPlan(job_, plan_, window_);
-    std::vector<std::exception_ptr> errors(parts.size());
-    std::mutex totals_mu;
+    Cancellation parts_cancel;
+    Cancellation* run = ctx_.cancellation;
+    auto chained = OnCancel(run, [&parts_cancel, run] { parts_cancel.Request(run->signal()); });
+    PartQueue queue;
+    queue.count = parts.size();
+    const std::size_t workers =
+        std::clamp<std::size_t>(static_cast<std::size_t>(job_.pipeline.pool.size), 1, parts.size());
     {
-      std::vector<std::jthread> workers;  // joined when the scope ends, also on an exception
-      for (std::size_t i = 0; i < parts.size(); ++i) {
-        workers.emplace_back([&, i] {
-          try {
-            LoadPart(base, parts[i], i, parts.size(), totals_mu);
-          } catch (...) {
-            errors[i] = std::current_exception();
-          }
-        });
+      std::vector<std::jthread> threads;  // joined when the scope ends, also on an exception
+      for (std::size_t w = 0; w < workers; ++w) {
+        threads.emplace_back([&, w] { PartWorker(base, parts, w, queue, parts_cancel); });
       }
     }
-    for (auto& e : errors) {
-      if (e) std::rethrow_exception(e);
-    }
+    if (queue.first_error) std::rethrow_exception(queue.first_error);
+    ThrowIfRequested(run, table_.name);
     report_.avg_chunk_efficiency = 1.0;
   }
 
-  // One part: its own MySQL snapshot, its own PostgreSQL connection and transaction.
-  void LoadPart(const ReadPlan& base, const KeyPart& key_part, std::size_t index, std::size_t count,
-                std::mutex& totals_mu) {
+  struct PartQueue {
+    std::size_t count = 0;
+    std::atomic<std::size_t> next{0};
+    std::atomic<int> holding{0};  // workers holding a pair of slots
+    std::mutex mu;                // guards first_error and the totals
+    std::exception_ptr first_error;
+  };
+
+  void PartWorker(const ReadPlan& base, const std::vector<KeyPart>& parts, std::size_t worker,
+                  PartQueue& queue, Cancellation& cancel) {
+    try {
+      ConnectionBudget::WaitRule rule;
+      rule.keep_waiting = [&] { return queue.next.load() < queue.count && !cancel.requested(); };
+      rule.excused = [&] { return queue.holding.load() > 0; };
+      LoadSession s = AcquireSlots(*ctx_.mysql_budget, *ctx_.pg_budget,
+                                   fmt::format("{} part worker {}", table_.name, worker + 1), rule);
+      if (!s.has_slots()) return;  // the others took every part (or the table is stopping)
+      ++queue.holding;
+      struct Holding {
+        std::atomic<int>& n;
+        ~Holding() { --n; }
+      } holding{queue.holding};
+      for (std::size_t i = queue.next++; i < queue.count && !cancel.requested(); i = queue.next++) {
+        const std::string who = fmt::format("{} part {}/{}", table_.name, i + 1, queue.count);
+        Retry retry(RetryPolicy::From(job_.pipeline.retry), who, &cancel);
+        bool in_doubt = false;  // the last try's COMMIT was on its way when its connection died
+        try {
+          retry.Run([&](int) { LoadPart(s, base, parts[i], i, queue, cancel, in_doubt); });
+        } catch (...) {
+          other_retries_ += retry.retries();
+          throw;
+        }
+        other_retries_ += retry.retries();
+      }
+    } catch (...) {
+      {
+        std::lock_guard lock(queue.mu);
+        // A sibling stopped by the first failure fails too: only the first error counts.
+        if (!queue.first_error) queue.first_error = PartGaveUp(std::current_exception());
+      }
+      cancel.Request();
+    }
+  }
+
+  // A part's error as the table sees it: a connection loss that its retries did not overcome
+  // is final (the table is not redone on top of the part's own tries).
+  std::exception_ptr PartGaveUp(const std::exception_ptr& error) const {
+    if (!IsRetryable(Classify(error))) return error;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      return std::make_exception_ptr(std::runtime_error(e.what()));
+    }
+  }
+
+  // One try of one part: fresh connections on the worker's slots, its own MySQL snapshot, its
+  // own PostgreSQL transaction (committed by Finish). A failed try leaves nothing in the stage
+  // (its transaction rolled back) unless its COMMIT was in doubt: then the next try first
+  // deletes the part's key range from the stage.
+  void LoadPart(LoadSession& s, const ReadPlan& base, const KeyPart& key_part, std::size_t index,
+                PartQueue& queue, Cancellation& cancel, bool& in_doubt) {
     const ReadPlan read = PlanPart(base, key_part);
-    LoadSession s = Open(fmt::format("{} part {}/{}", table_.name, index + 1, count));
+    Connect(s, job_, ctx_.env, Tuned());
+    if (in_doubt) {
+      spdlog::info("{}: part {}/{}: removing what its last try may have committed ({})",
+                   table_.name, index + 1, queue.count, key_part.Describe());
+      load_->DiscardPartRows(*s.pg, plan_.target_key.at(0), key_part.lo, key_part.hi);
+      in_doubt = false;
+    }
     source::BeginSnapshot(*s.mysql);
     auto part = load_->OpenPart(index, *s.pg);
     auto accumulation = MakeAccumulation(job_, table_);
-    const PumpResult pump = Pump(*s.mysql, read, nullptr, part->sink(), accumulation.get(),
-                                 BadRows(read), Progress(index), CancelFor(*s.mysql));
-    part->Finish();
-    spdlog::info("{}: part {}/{} key range {}: {} rows", table_.name, index + 1, count,
+    PumpResult pump;
+    {
+      auto stop_pg = CancelStatements(&cancel, *s.pg);
+      auto stop_mysql = CancelStatements(&cancel, *s.mysql, job_.source, ctx_.env);
+      pump = Pump(*s.mysql, read, nullptr, part->sink(), accumulation.get(), BadRows(read),
+                  Progress(index), CancelFor(*s.mysql), &cancel);
+    }
+    try {
+      part->Finish();
+    } catch (...) {
+      in_doubt = part->commit_in_doubt();
+      throw;
+    }
+    spdlog::info("{}: part {}/{} key range {}: {} rows", table_.name, index + 1, queue.count,
                  key_part.Describe(), part->sink().counters().rows_written);
-    std::lock_guard lock(totals_mu);
+    std::lock_guard lock(queue.mu);
     totals_.Add(pump, part->sink().counters());
   }
 
@@ -311,6 +474,7 @@ class TableLoad {
     report::TableReport snapshot = report_;
     snapshot.status = early ? report::TableStatus::kEarlyTerminated : report::TableStatus::kOk;
     FillCounters(snapshot);
+    snapshot.retries = RetriesSoFar();
     snapshot.seconds = watch_.Seconds();
     snapshot.peak_rss_mb = report::PeakRssMb();
     if (Benchmarking(ctx_, table_)) snapshot.phases = Phases(totals_, snapshot.seconds);
@@ -357,8 +521,14 @@ class TableLoad {
   TablePlan plan_;
   IncrementalWindow window_;
   std::unique_ptr<RejectFile> rejects_;
+  std::vector<KeyPart> parts_;
+  std::optional<LoadSession> main_;  // the table's session (while it is open)
   std::unique_ptr<sink::TargetLoad> load_;
   LoadTotals totals_;
+  // Retries outside the table's own Retry: every part's (over every try of the table), and
+  // connecting at the start.
+  std::atomic<int> other_retries_{0};
+  const Retry* table_retry_ = nullptr;  // while Run retries the table
   report::Stopwatch watch_;
 };
 

@@ -13,6 +13,14 @@
 // and post_load runs. MySQL statements come from source/, PostgreSQL statements from sink/;
 // this layer only moves rows.
 //
+// Faults (docs/faults.md): a lost connection (pipeline/error_class.h) redoes, within
+// pipeline.retry, the smallest unit whose writes were lost: a parallel part alone, a
+// single-stream table from its Begin with the same plan and incremental window; never a load
+// whose final COMMIT was in doubt. Parallel parts are served by at most pool.size workers that
+// queue for the pool; the first part that fails for good cancels its siblings. The run's
+// `cancellation` stops the running statements and the pump. TableReport::retries counts every
+// retry.
+//
 // LoadTable never throws: failures become a `failed` TableReport with the error, after the load
 // was abandoned (the target and its watermark stay as they were).
 // REQUIRES: the target schema and its etl_state table exist (PrepareTarget, run once per job

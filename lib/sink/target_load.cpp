@@ -22,7 +22,11 @@ PartWriter::~PartWriter() = default;
 
 void PartWriter::Finish() {
   if (sink_->open_batch_rows() > 0) sink_->FinishBatch();
-  if (tx_) tx_->Commit();
+  if (tx_) {
+    commit_in_doubt_ = true;
+    tx_->Commit();
+    commit_in_doubt_ = false;
+  }
   tx_.reset();
 }
 
@@ -96,7 +100,9 @@ void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
   }
   for (const auto& hook : record.in_transaction)
     hook(conn);
+  commit_in_doubt_ = true;
   tx_->Commit();
+  commit_in_doubt_ = false;
   tx_.reset();
   stage_.clear();  // renamed into place, or dropped inside the committed transaction
 }
@@ -142,6 +148,18 @@ void TargetLoad::Abandon(PgConnection* conn) noexcept {
     spdlog::warn("{}: could not drop the stage {}: {} (the next load of {} drops it)", spec_.label,
                  stage_, e.what(), spec_.table);
   }
+}
+
+void TargetLoad::DiscardPartRows(PgConnection& conn, const std::string& key_column,
+                                 std::optional<std::int64_t> lo, std::optional<std::int64_t> hi) {
+  if (stage_.empty()) throw PgError(spec_.label + ": no stage to discard a part's rows from");
+  std::string sql = "DELETE FROM " + QualifiedName(spec_.schema, stage_);
+  const std::string column = QuoteIdent(key_column);
+  std::string where;
+  if (lo) where = column + " >= " + std::to_string(*lo);
+  if (hi) where += (where.empty() ? "" : " AND ") + column + " < " + std::to_string(*hi);
+  if (!where.empty()) sql += " WHERE " + where;
+  conn.Exec(sql);
 }
 
 std::string TargetLoad::Destination() const {

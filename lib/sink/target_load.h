@@ -104,8 +104,12 @@ class PartWriter {
 
   BatchSink& sink() { return *sink_; }
   void Finish();
+  // True when Finish sent the part's COMMIT and it did not come back (the connection was lost
+  // meanwhile): whether the part's rows are in the stage is unknown (see DiscardPartRows).
+  bool commit_in_doubt() const { return commit_in_doubt_; }
 
  private:
+  bool commit_in_doubt_ = false;
   std::unique_ptr<BatchSink> sink_;
   std::unique_ptr<Transaction> tx_;  // null for N = 1 (the load's transaction owns the rows)
 };
@@ -129,6 +133,15 @@ class TargetLoad {
   // After a failure: N = 1 rolls the load's transaction back; N > 1 drops the stage when
   // `conn` is usable (else the next load of the target does). Never throws.
   void Abandon(PgConnection* conn) noexcept;
+  // True when Commit sent the final COMMIT and it did not come back (the connection was lost
+  // meanwhile): whether the load committed is unknown, so it must not simply be redone.
+  bool commit_in_doubt() const { return commit_in_doubt_; }
+  // N > 1: deletes from the stage, autocommit, the rows whose `key_column` (the target's name of
+  // the single integer key the parts were split by) lies in [lo, hi) (an unset bound: no
+  // bound): what a part whose commit was in doubt may have left there, before it is redone.
+  // REQUIRES: Begin has run; `conn` outside a transaction. Throws PgError.
+  void DiscardPartRows(PgConnection& conn, const std::string& key_column,
+                       std::optional<std::int64_t> lo, std::optional<std::int64_t> hi);
 
   const TargetLoadSpec& spec() const { return spec_; }
   // Where the parts' rows go, for logs: "\"s\".\"t\"", a stage, or "pg_temp".stage.
@@ -166,6 +179,7 @@ class TargetLoad {
   std::string stage_;                // the stage in the target's schema, "" when none
   std::string temp_stage_;           // BeginStaged, N = 1: the temporary stage, "" when none
   std::unique_ptr<Transaction> tx_;  // the load's transaction (N = 1) or the final one
+  bool commit_in_doubt_ = false;
 };
 
 }  // namespace etl::sink
