@@ -165,8 +165,10 @@ class TargetLoad {
   // N > 1 creates an unlogged shared stage; N = 1 opens the load's transaction, locks the target
   // ROW EXCLUSIVE (bounded) and creates a temporary stage -- or, when `direct_if_empty` and the
   // target holds no row, writes straight into the target. OpenStagedApply (in Commit): the final
-  // transaction and (N > 1) its ROW EXCLUSIVE lock; returns the stage's qualified name, or ""
-  // when the rows went straight into the target.
+  // transaction and (N > 1) its ROW EXCLUSIVE lock, with work_mem raised for that transaction
+  // (to 256 MB: the apply's hash joins of stage and target then stay in memory) unless the
+  // session already has more or target.session set it; returns the stage's qualified name, or
+  // "" when the rows went straight into the target.
   void BeginStaged(PgConnection& conn, bool direct_if_empty);
   std::string OpenStagedApply(PgConnection& conn);
 
