@@ -462,6 +462,8 @@ class TableLoad {
     state.source_table = job_.source.database + "." + table_.source_table;
     state.pending = window_.probe.newest.value_or(std::vector<std::string>{});
     state.pending_at = window_.probe.newest_at;
+    for (const auto& c : plan_.columns)
+      state.loaded_columns.push_back(c.name);
     state.status = early ? "early_terminated" : "ok";
     state.rows = totals_.rows_written;
     if (table_.extraction_strategy == config::ExtractionStrategy::kIncremental) {

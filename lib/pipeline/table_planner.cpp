@@ -50,6 +50,18 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
         "run --schema-only, or run without --data-only)",
         schema, table.target_table);
   }
+  if (sink::TableExists(target, schema, sink::kStateTableName)) {
+    if (auto state = sink::ReadState(target, schema, table.target_table, table.name)) {
+      p.target.watermark = state->watermark;
+      p.target.last_status = state->status;
+      p.target.cursor_columns = state->cursor_columns;
+      p.target.job = state->job;
+      p.target.source_table = state->source_table;
+      p.target.pending = state->pending;
+      p.target.pending_at = state->pending_at;
+      p.target.loaded_columns = state->loaded_columns;
+    }
+  }
   if (p.target.table_exists) {
     const auto compared = PlanDrift(job, overrides, p);
     const auto compat = sink::CheckCompatible(target, p.target_shape.columns, compared);
@@ -72,17 +84,6 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
       }
     }
   }
-  if (sink::TableExists(target, schema, sink::kStateTableName)) {
-    if (auto state = sink::ReadState(target, schema, table.target_table, table.name)) {
-      p.target.watermark = state->watermark;
-      p.target.last_status = state->status;
-      p.target.cursor_columns = state->cursor_columns;
-      p.target.job = state->job;
-      p.target.source_table = state->source_table;
-      p.target.pending = state->pending;
-      p.target.pending_at = state->pending_at;
-    }
-  }
   plan::TargetFacts facts;
   facts.exists = p.target_shape.exists;
   facts.incremental = p.incremental;
@@ -103,8 +104,10 @@ void PlanTarget(const config::JobSpec& job, sink::PgConnection& target,
 
 // Schema drift of an existing target (docs/loading.md "Schema drift"). Source columns the target
 // lacks (not key columns) become added_columns; the others are returned, for the compatibility
-// check. An incremental run fails on a target column without a default that the source no longer
-// has: its upserts would leave that column stale in every changed row.
+// check. An incremental run fails on a target column the source no longer has: its upserts would
+// leave that column stale in every changed row. Dropped means loaded by the previous load (the
+// state row's loaded_columns); a column no load wrote is the target's own and is kept. Without a
+// record (state from before loaded_columns), a target column without a default counts as dropped.
 std::vector<types::TargetColumn> PlanDrift(const config::JobSpec& job,
                                            const PlanOverrides& overrides, TablePlan& p) {
   const config::TableSpec& table = *p.spec;
@@ -136,7 +139,12 @@ std::vector<types::TargetColumn> PlanDrift(const config::JobSpec& job,
   }
   if (p.incremental) {
     for (const auto& e : p.target_shape.columns) {
-      if (loaded.count(e.name) != 0 || e.has_default || !p.problem.empty()) continue;
+      if (loaded.count(e.name) != 0 || !p.problem.empty()) continue;
+      const auto& before = p.target.loaded_columns;
+      const bool dropped =
+          before ? std::find(before->begin(), before->end(), e.name) != before->end()
+                 : !e.has_default;
+      if (!dropped) continue;
       p.problem = fmt::format(
           "column {} of target {}.{} is not in the source table {}.{} (dropped or renamed at the "
           "source?): incremental upserts would leave it stale in every changed row; reload with "

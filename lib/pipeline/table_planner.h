@@ -54,6 +54,8 @@ struct TargetState {
   std::string source_table;  // "database.table" it was saved from
   std::optional<std::vector<std::string>> pending;  // pipeline/watermark.h
   std::int64_t pending_at = 0;
+  // The target columns the previous load wrote (nullopt: its state predates the record).
+  std::optional<std::vector<std::string>> loaded_columns;
 };
 
 struct TablePlan {

@@ -125,6 +125,7 @@ std::optional<TableState> ReadRow(PgConnection& conn, std::string_view schema,
       ReadArray(conn, schema, key, "cursor_columns").value_or(std::vector<std::string>{});
   state.watermark = ReadArray(conn, schema, key, "watermark");
   state.pending = ReadArray(conn, schema, key, "pending");
+  state.loaded_columns = ReadArray(conn, schema, key, "loaded_columns");
   if (!r.IsNull(0, 5)) {
     const std::string_view at = r.Value(0, 5);
     std::from_chars(at.data(), at.data() + at.size(), state.pending_at);
@@ -161,14 +162,15 @@ void EnsureStateTable(PgConnection& conn, std::string_view schema) {
   const std::string sql =
       "CREATE TABLE IF NOT EXISTS " + table +
       " (table_name text PRIMARY KEY, target_schema text, job text, source_table text,"
-      " cursor_columns jsonb, watermark jsonb, pending jsonb, pending_at bigint,"
+      " cursor_columns jsonb, watermark jsonb, pending jsonb, pending_at bigint, loaded_columns jsonb,"
       " status text NOT NULL,"
       " rows_loaded bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now());"
       " ALTER TABLE " +
       table +
       " ADD COLUMN IF NOT EXISTS cursor_columns jsonb, ADD COLUMN IF NOT EXISTS target_schema"
       " text, ADD COLUMN IF NOT EXISTS job text, ADD COLUMN IF NOT EXISTS source_table text,"
-      " ADD COLUMN IF NOT EXISTS pending jsonb, ADD COLUMN IF NOT EXISTS pending_at bigint;"
+      " ADD COLUMN IF NOT EXISTS pending jsonb, ADD COLUMN IF NOT EXISTS pending_at bigint,"
+      " ADD COLUMN IF NOT EXISTS loaded_columns jsonb;"
       " UPDATE " +
       table + " SET target_schema = " + QuoteLiteral(schema) + " WHERE target_schema IS NULL";
   try {
@@ -203,20 +205,22 @@ void WriteState(PgConnection& conn, std::string_view schema, const StateWrite& s
     pending = JsonStringArray(s.pending);
     pending_at = std::to_string(s.pending_at);
   }
+  PgParam loaded;
+  if (!s.loaded_columns.empty()) loaded = JsonStringArray(s.loaded_columns);
   conn.ExecParams(
       "INSERT INTO " + StateTable(schema) +
           " AS s (table_name, target_schema, job, source_table, cursor_columns, watermark,"
-          " status, rows_loaded, updated_at, pending, pending_at)"
+          " status, rows_loaded, updated_at, pending, pending_at, loaded_columns)"
           " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::bigint, now(), $9::jsonb,"
-          " $10::bigint)"
+          " $10::bigint, $11::jsonb)"
           " ON CONFLICT (table_name) DO UPDATE SET target_schema = EXCLUDED.target_schema,"
           " job = EXCLUDED.job, source_table = EXCLUDED.source_table,"
           " cursor_columns = EXCLUDED.cursor_columns, watermark = EXCLUDED.watermark,"
           " status = EXCLUDED.status, rows_loaded = EXCLUDED.rows_loaded,"
           " updated_at = EXCLUDED.updated_at, pending = EXCLUDED.pending,"
-          " pending_at = EXCLUDED.pending_at",
+          " pending_at = EXCLUDED.pending_at, loaded_columns = EXCLUDED.loaded_columns",
       {s.target_table, std::string(schema), s.job, s.source_table, cursor, watermark, s.status,
-       std::to_string(s.rows), pending, pending_at});
+       std::to_string(s.rows), pending, pending_at, loaded});
   if (!s.legacy_name.empty() && s.legacy_name != s.target_table) {
     conn.ExecParams("DELETE FROM " + StateTable(schema) + " WHERE table_name = $1 AND job IS NULL",
                     {s.legacy_name});

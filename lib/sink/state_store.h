@@ -15,6 +15,8 @@
 //   pending        jsonb             -- the newest committed cursor when the run probed the
 //                                       source, which a later run may advance the watermark to
 //   pending_at     bigint            -- the source's clock then (Unix seconds)
+//   loaded_columns jsonb             -- the target columns the load wrote (schema drift: a
+//                                       target column not in it is the target's own)
 //   status         text              -- "ok", "early_terminated", ...
 //   rows_loaded    bigint            -- rows written by the run that saved this state
 //   updated_at     timestamptz
@@ -61,6 +63,7 @@ struct TableState {
   std::vector<std::string> cursor_columns;
   std::optional<std::vector<std::string>> pending;  // pipeline/watermark.h
   std::int64_t pending_at = 0;
+  std::optional<std::vector<std::string>> loaded_columns;  // nullopt: not recorded
 
   bool migrated() const { return job.empty(); }
 };
@@ -77,6 +80,7 @@ struct StateWrite {
   std::string legacy_name;   // the table's name in the job: a migrated row under it is replaced
   std::vector<std::string> pending;  // empty: none
   std::int64_t pending_at = 0;
+  std::vector<std::string> loaded_columns;  // the target columns the load wrote
 };
 
 // Creates the table, or brings an older layout up to this one in place.

@@ -137,6 +137,27 @@ TEST_CASE("a column dropped at the source fails an incremental run naming it, --
   CHECK(Trim(Psql("SELECT a FROM \"" + kSchema + "\".inc WHERE id = 1")) == "a1");
 }
 
+TEST_CASE("a nullable column only the target has (no default) is kept by incremental runs",
+          "[cli][drift]") {
+  Setup();
+  const std::string job = WriteTempFile(kSchema + "_own.yml", Job());
+  REQUIRE(RunJob(job).exit_code == 0);
+  // A user adds a column of their own, without a default, and fills it for one row.
+  Psql("ALTER TABLE \"" + kSchema + "\".inc ADD COLUMN reviewed_by text");
+  Psql("UPDATE \"" + kSchema + "\".inc SET reviewed_by = 'ann' WHERE id = 3");
+  MySql("INSERT INTO inc VALUES (11, 'a11'), (3, 'again') ON DUPLICATE KEY UPDATE a = a;", kDb);
+  Run r = RunJob(job);
+  INFO("run: " << r.err << r.json);
+  REQUIRE(r.exit_code == 0);
+  CHECK_FALSE(Has(r.json, "not in the source table"));
+  CHECK(Trim(Psql("SELECT count(*) FROM \"" + kSchema + "\".inc")) == "11");
+  // The user's value stays; the new row has NULL in the user's column.
+  CHECK(Trim(Psql("SELECT a || '|' || reviewed_by FROM \"" + kSchema + "\".inc WHERE id = 3")) ==
+        "a3|ann");
+  CHECK(Trim(Psql("SELECT a || '|' || coalesce(reviewed_by, 'NULL') FROM \"" + kSchema +
+                  "\".inc WHERE id = 11")) == "a11|NULL");
+}
+
 TEST_CASE("a column retyped at the source fails the table naming it and what to do",
           "[cli][drift]") {
   Setup();

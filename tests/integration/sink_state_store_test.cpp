@@ -26,13 +26,15 @@ TEST_CASE("state store: any bytes round-trip and the row records its owner", "[s
   const std::vector<std::string> values = {std::string("\x00\xff\x27\x5c\x80", 5), "b😀'\\\"",
                                            "18446744073709551615", "2024-01-01 00:00:00.000001"};
   const sink::StateWrite w{
-      "orders_eu", values, {"id", "name", "big", "ts"}, "ok", 4, "eu", "shop.orders", "", {}, 0};
+      "orders_eu", values, {"id", "name", "big", "ts"}, "ok", 4, "eu", "shop.orders", "", {}, 0,
+      {"id", "name", "big", "ts", "note"}};
   sink::WriteState(conn, "sink_state_bytes", w);
   const auto s = sink::ReadState(conn, "sink_state_bytes", "orders_eu");
   REQUIRE(s.has_value());
   CHECK(s->watermark == values);
   CHECK(s->job == "eu");
   CHECK(s->source_table == "shop.orders");
+  CHECK(s->loaded_columns == std::vector<std::string>{"id", "name", "big", "ts", "note"});
   CHECK_FALSE(s->migrated());
   CHECK(s->cursor_columns == std::vector<std::string>{"id", "name", "big", "ts"});
   CHECK(Trim(Psql("SELECT watermark->0->>'hex', watermark->>1, target_schema FROM "
@@ -55,6 +57,7 @@ TEST_CASE("state store: an old layout is migrated in place", "[sink][state]") {
   auto same = sink::ReadState(conn, "sink_state_old", "orders");
   REQUIRE(same.has_value());
   CHECK(same->migrated());
+  CHECK_FALSE(same->loaded_columns.has_value());  // not recorded then: drift falls back
   CHECK(same->watermark == std::vector<std::string>{"2024-05-01 10:00:00", "42"});
   CHECK_FALSE(sink::ReadState(conn, "sink_state_old", "orders_eu").has_value());
   auto legacy = sink::ReadState(conn, "sink_state_old", "orders_eu", "orders");
@@ -73,7 +76,8 @@ TEST_CASE("state store: an old layout is migrated in place", "[sink][state]") {
                              "shop.orders",
                              "orders",
                              {},
-                             0};
+                             0,
+                             {}};
     sink::WriteState(conn, "sink_state_old", w);
     tx.Commit();
   }
