@@ -141,9 +141,9 @@ std::vector<types::TargetColumn> PlanDrift(const config::JobSpec& job,
     for (const auto& e : p.target_shape.columns) {
       if (loaded.count(e.name) != 0 || !p.problem.empty()) continue;
       const auto& before = p.target.loaded_columns;
-      const bool dropped =
-          before ? std::find(before->begin(), before->end(), e.name) != before->end()
-                 : !e.has_default;
+      const bool dropped = before
+                               ? std::find(before->begin(), before->end(), e.name) != before->end()
+                               : !e.has_default;
       if (!dropped) continue;
       p.problem = fmt::format(
           "column {} of target {}.{} is not in the source table {}.{} (dropped or renamed at the "

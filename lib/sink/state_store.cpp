@@ -162,7 +162,8 @@ void EnsureStateTable(PgConnection& conn, std::string_view schema) {
   const std::string sql =
       "CREATE TABLE IF NOT EXISTS " + table +
       " (table_name text PRIMARY KEY, target_schema text, job text, source_table text,"
-      " cursor_columns jsonb, watermark jsonb, pending jsonb, pending_at bigint, loaded_columns jsonb,"
+      " cursor_columns jsonb, watermark jsonb, pending jsonb, pending_at bigint, loaded_columns "
+      "jsonb,"
       " status text NOT NULL,"
       " rows_loaded bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now());"
       " ALTER TABLE " +

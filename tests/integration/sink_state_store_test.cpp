@@ -26,8 +26,8 @@ TEST_CASE("state store: any bytes round-trip and the row records its owner", "[s
   const std::vector<std::string> values = {std::string("\x00\xff\x27\x5c\x80", 5), "b😀'\\\"",
                                            "18446744073709551615", "2024-01-01 00:00:00.000001"};
   const sink::StateWrite w{
-      "orders_eu", values, {"id", "name", "big", "ts"}, "ok", 4, "eu", "shop.orders", "", {}, 0,
-      {"id", "name", "big", "ts", "note"}};
+      "orders_eu", values, {"id", "name", "big", "ts"},        "ok", 4, "eu", "shop.orders", "",
+      {},          0,      {"id", "name", "big", "ts", "note"}};
   sink::WriteState(conn, "sink_state_bytes", w);
   const auto s = sink::ReadState(conn, "sink_state_bytes", "orders_eu");
   REQUIRE(s.has_value());

@@ -121,8 +121,8 @@ TEST_CASE("target load: create with one stream and with parts, state in the same
     for (std::size_t i = 0; i < parts; ++i)
       rows[i] = {{std::to_string(i + 1), "v" + std::to_string(i + 1)}};
     sink::CommitRecord record;
-    record.state =
-        sink::StateUpdate{"t", {}, {}, "ok", static_cast<std::int64_t>(parts), "", "", "", {}, 0, {}};
+    record.state = sink::StateUpdate{"t", {}, {}, "ok", static_cast<std::int64_t>(parts), "", "",
+                                     "",  {}, 0,  {}};
     bool hook_ran = false;
     record.in_transaction.push_back([&](sink::PgConnection& c) {
       CHECK(c.in_transaction());

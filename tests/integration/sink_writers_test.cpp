@@ -253,8 +253,9 @@ TEST_CASE("state store round trip; a rolled-back transaction leaves nothing", "[
 
   {
     sink::Transaction tx(conn);
-    sink::WriteState(conn, "sink_state",
-                     {"orders", {"2024-05-01 10:00:00", "42"}, {}, "ok", 10, "", "", "", {}, 0, {}});
+    sink::WriteState(
+        conn, "sink_state",
+        {"orders", {"2024-05-01 10:00:00", "42"}, {}, "ok", 10, "", "", "", {}, 0, {}});
     const auto inside = sink::ReadState(conn, "sink_state", "orders");
     REQUIRE(inside.has_value());
     CHECK(inside->watermark == std::vector<std::string>{"2024-05-01 10:00:00", "42"});
@@ -264,8 +265,9 @@ TEST_CASE("state store round trip; a rolled-back transaction leaves nothing", "[
 
   {
     sink::Transaction tx(conn);
-    sink::WriteState(conn, "sink_state",
-                     {"orders", {"a\"b\\c", "7"}, {}, "early_terminated", 5, "", "", "", {}, 0, {}});
+    sink::WriteState(
+        conn, "sink_state",
+        {"orders", {"a\"b\\c", "7"}, {}, "early_terminated", 5, "", "", "", {}, 0, {}});
     tx.Commit();
   }
   auto s = sink::ReadState(conn, "sink_state", "orders");
