@@ -1,8 +1,9 @@
 #include "sink/state_store.h"
 
 #include <charconv>
-#include <cstdio>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "sink/pg_quote.h"
 #include "types/text_check.h"
@@ -12,44 +13,6 @@ namespace {
 
 std::string StateTable(std::string_view schema) {
   return QualifiedName(schema, kStateTableName);
-}
-
-void AppendJsonString(std::string& out, std::string_view value) {
-  out += '"';
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
 }
 
 int HexDigit(char c) {
@@ -136,23 +99,22 @@ std::optional<TableState> ReadRow(PgConnection& conn, std::string_view schema,
 }  // namespace
 
 std::string JsonStringArray(const std::vector<std::string>& values) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) out += ',';
-    if (types::TextProblem(values[i]) == nullptr) {
-      AppendJsonString(out, values[i]);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& v : values) {
+    if (types::TextProblem(v) == nullptr) {
+      array.push_back(v);
       continue;
     }
-    static constexpr char kDigits[] = "0123456789abcdef";
-    out += "{\"hex\":\"";
-    for (unsigned char c : values[i]) {
-      out += kDigits[c >> 4];
-      out += kDigits[c & 0xF];
+    std::string hex;
+    hex.reserve(v.size() * 2);
+    for (unsigned char c : v) {
+      hex += kDigits[c >> 4];
+      hex += kDigits[c & 0xF];
     }
-    out += "\"}";
+    array.push_back({{"hex", hex}});
   }
-  out += ']';
-  return out;
+  return array.dump();
 }
 
 void EnsureStateTable(PgConnection& conn, std::string_view schema) {
