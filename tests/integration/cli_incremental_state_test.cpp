@@ -23,20 +23,8 @@ using etl::testing::RunEtl;
 using etl::testing::Trim;
 using etl::testing::WriteTempFile;
 
-struct Run {
-  int exit_code;
-  std::string err;
-  std::string json;
-};
-
-Run RunJob(const std::string& job, const std::vector<std::string>& extra = {}) {
-  static int n = 0;
-  const std::string report = job + "." + std::to_string(++n) + ".report.json";
-  std::vector<std::string> args = {"run", job, "--progress", "never", "--report-json", report};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto r = RunEtl(args);
-  return {r.exit_code, r.err, ReadFile(report)};
-}
+using Run = etl::testing::JobRun;
+using etl::testing::RunJob;
 
 // A job `<stem>.yml` whose table `orders` reads `source` into `target`.
 std::string OrdersJob(const std::string& stem, const std::string& db, const std::string& schema,

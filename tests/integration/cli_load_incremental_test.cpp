@@ -39,20 +39,8 @@ std::string TargetRows(const std::string& schema) {
       schema + "\".t ORDER BY id");
 }
 
-struct Run {
-  int exit_code;
-  std::string err;
-  std::string json;
-};
-
-Run RunJob(const std::string& job, const std::vector<std::string>& extra = {}) {
-  static int n = 0;
-  const std::string report = job + "." + std::to_string(++n) + ".report.json";
-  std::vector<std::string> args = {"run", job, "--progress", "never", "--report-json", report};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto r = RunEtl(args);
-  return {r.exit_code, r.err, ReadFile(report)};
-}
+using Run = etl::testing::JobRun;
+using etl::testing::RunJob;
 
 std::string IncrementalJob(const std::string& db, const std::string& schema,
                            const std::string& cursor, const std::string& strategy) {

@@ -25,20 +25,8 @@ using etl::testing::WriteTempFile;
 const std::string kDb = "tdrift";
 const std::string kSchema = "tdrift";
 
-struct Run {
-  int exit_code;
-  std::string err;
-  std::string json;
-};
-
-Run RunJob(const std::string& job, const std::vector<std::string>& extra = {}) {
-  static int n = 0;
-  const std::string report = job + "." + std::to_string(++n) + ".report.json";
-  std::vector<std::string> args = {"run", job, "--progress", "never", "--report-json", report};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto r = RunEtl(args);
-  return {r.exit_code, r.err, ReadFile(report)};
-}
+using Run = etl::testing::JobRun;
+using etl::testing::RunJob;
 
 bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

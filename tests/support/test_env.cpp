@@ -1,6 +1,7 @@
 #include "support/test_env.h"
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -56,6 +57,15 @@ std::string ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+JobRun RunJob(const std::string& job, const std::vector<std::string>& extra) {
+  static std::atomic<int> n{0};
+  const std::string report = job + "." + std::to_string(++n) + ".report.json";
+  std::vector<std::string> args = {"run", job, "--progress", "never", "--report-json", report};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const CommandResult r = RunEtl(args);
+  return {r.exit_code, r.err, ReadFile(report)};
 }
 
 long long JsonInt(const std::string& json, const std::string& field) {

@@ -24,6 +24,14 @@ std::string EtlBinary();
 // Runs `etl` with the arguments (each shell-quoted), extra environment "K=V" entries prepended.
 CommandResult RunEtl(const std::vector<std::string>& args,
                      const std::vector<std::string>& env = {});
+// `etl run JOB --progress never --report-json <fresh file>` plus `extra`: the exit code, stderr
+// and the JSON report's text ("" when none was written).
+struct JobRun {
+  int exit_code = -1;
+  std::string err;
+  std::string json;
+};
+JobRun RunJob(const std::string& job, const std::vector<std::string>& extra = {});
 // Runs a shell command line, capturing stdout and stderr.
 CommandResult RunShell(const std::string& command_line);
 // `s` as one single-quoted shell word.
