@@ -24,18 +24,8 @@ using etl::testing::RunEtl;
 using etl::testing::Trim;
 using etl::testing::WriteTempFile;
 
-struct Run {
-  int exit_code;
-  std::string err;
-  std::string json;
-};
-
-Run RunJob(const std::string& job) {
-  static int n = 0;
-  const std::string report = job + "." + std::to_string(++n) + ".report.json";
-  auto r = RunEtl({"run", job, "--progress", "never", "--report-json", report});
-  return {r.exit_code, r.err, ReadFile(report)};
-}
+using Run = etl::testing::JobRun;
+using etl::testing::RunJob;
 
 // rows_read summed over the report's tables.
 long long RowsRead(const std::string& report) {

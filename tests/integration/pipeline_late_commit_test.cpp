@@ -27,18 +27,8 @@ using etl::testing::RunEtl;
 using etl::testing::Trim;
 using etl::testing::WriteTempFile;
 
-struct Run {
-  int exit_code;
-  std::string err;
-  std::string json;
-};
-
-Run RunJob(const std::string& job) {
-  static int n = 0;
-  const std::string report = job + "." + std::to_string(++n) + ".report.json";
-  auto r = RunEtl({"run", job, "--progress", "never", "--report-json", report});
-  return {r.exit_code, r.err, ReadFile(report)};
-}
+using Run = etl::testing::JobRun;
+using etl::testing::RunJob;
 
 std::string SourceRows(const std::string& db) {
   return MySql("SELECT CONCAT_WS('|', id, v) FROM t ORDER BY id", db);
