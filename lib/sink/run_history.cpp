@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sink/idempotent_ddl.h"
 #include "sink/pg_quote.h"
 
 namespace etl::sink {
@@ -137,14 +138,7 @@ bool RunsTableExists(PgConnection& conn, std::string_view schema) {
 
 void EnsureRunsTable(PgConnection& conn, std::string_view schema) {
   const std::string sql = CreateSql(schema);
-  try {
-    conn.Exec(sql);
-  } catch (const PgError& e) {
-    // Two sessions racing on IF NOT EXISTS: the loser gets a unique violation on the catalog.
-    if (e.sqlstate() != "23505" && e.sqlstate() != "42P07") throw;
-    if (conn.in_transaction()) throw;  // the caller's transaction is now failed: let it see that
-    conn.Exec(sql);
-  }
+  ExecIdempotentDdl(conn, sql);
 }
 
 void AppendRun(PgConnection& conn, std::string_view schema, const report::RunRecord& rec) {

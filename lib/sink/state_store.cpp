@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sink/idempotent_ddl.h"
 #include "sink/pg_quote.h"
 #include "types/text_check.h"
 
@@ -136,14 +137,7 @@ void EnsureStateTable(PgConnection& conn, std::string_view schema) {
       " ADD COLUMN IF NOT EXISTS loaded_columns jsonb;"
       " UPDATE " +
       table + " SET target_schema = " + QuoteLiteral(schema) + " WHERE target_schema IS NULL";
-  try {
-    conn.Exec(sql);
-  } catch (const PgError& e) {
-    // Two sessions racing on IF NOT EXISTS: the loser gets a unique violation on the catalog.
-    if (e.sqlstate() != "23505" && e.sqlstate() != "42P07") throw;
-    if (conn.in_transaction()) throw;  // the caller's transaction is now failed: let it see that
-    conn.Exec(sql);
-  }
+  ExecIdempotentDdl(conn, sql);
 }
 
 std::optional<TableState> ReadState(PgConnection& conn, std::string_view schema,
