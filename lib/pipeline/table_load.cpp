@@ -152,9 +152,17 @@ class TableLoad {
         // The parts open sessions of their own: give this table's back to the pool meanwhile,
         // so that even pool.size 1 works (the parts then run one after the other).
         main.CloseMySql();
-        main.ClosePg();
+        if (load_->holds_connection()) {
+          main.pg_slot = {};  // its transaction holds the target's lock until the commit
+        } else {
+          main.ClosePg();
+        }
         LoadParts(parts_);
-        ReopenPg(main, job_, ctx_.env, *ctx_.pg_budget, table_.name, Tuned());
+        if (main.pg) {
+          main.pg_slot = ctx_.pg_budget->Acquire(table_.name);
+        } else {
+          ReopenPg(main, job_, ctx_.env, *ctx_.pg_budget, table_.name, Tuned());
+        }
       }
       ThrowIfRequested(ctx_.cancellation, table_.name);
       sink::CommitSummary summary;
@@ -165,9 +173,13 @@ class TableLoad {
         throw;
       }
       if (summary.deleted >= 0) {
-        spdlog::info("{}: merged into {}: {} rows inserted or changed, {} deleted", table_.name,
+        spdlog::info("{}: merged into {}: {} rows inserted or changed, {} deleted{}", table_.name,
                      sink::QualifiedName(job_.target.schema, table_.target_table), summary.inserted,
-                     summary.deleted);
+                     summary.deleted,
+                     summary.unchanged >= 0
+                         ? fmt::format(", {} unchanged (compared with the target's as they came)",
+                                       summary.unchanged)
+                         : "");
       }
       report_.status = early ? report::TableStatus::kEarlyTerminated : report::TableStatus::kOk;
     } catch (...) {
@@ -310,13 +322,16 @@ class TableLoad {
   // One reader on this table's session, writing inside the load's transaction.
   void LoadOneStream(LoadSession& main, bool& early, std::optional<std::int64_t>& early_key) {
     SingleStreamRead read = PlanSingleStream(job_, plan_, window_);
-    auto part = load_->OpenPart(0, *main.pg);
+    std::optional<sink::PgConnection> target_reader;
+    const sink::PartOptions options = TargetReader(read.read, {}, target_reader);
+    auto part = load_->OpenPart(0, *main.pg, options);
     spdlog::debug("{}: writing into {} with {}", table_.name, load_->Destination(),
                   part->sink().Describe());
     auto accumulation = MakeAccumulation(job_, table_);
     plan::ChunkSequencer* sequencer = read.sequencer ? &*read.sequencer : nullptr;
     const PumpResult pump = [&] {
       auto stop_pg = CancelStatements(ctx_.cancellation, *main.pg);
+      auto stop_reader = CancelReader(ctx_.cancellation, target_reader);
       auto stop_mysql = CancelStatements(ctx_.cancellation, *main.mysql, job_.source, ctx_.env);
       return Pump(*main.mysql, read.read, sequencer, part->sink(), accumulation.get(),
                   BadRows(read.read), Progress(0), CancelFor(*main.mysql), ctx_.cancellation);
@@ -422,7 +437,6 @@ class TableLoad {
   // deletes the part's key range from the stage.
   void LoadPart(LoadSession& s, const ReadPlan& base, const KeyPart& key_part, std::size_t index,
                 PartQueue& queue, Cancellation& cancel, bool& in_doubt) {
-    const ReadPlan read = PlanPart(base, key_part);
     Connect(s, job_, ctx_.env, Tuned());
     if (in_doubt) {
       spdlog::info("{}: part {}/{}: removing what its last try may have committed ({})",
@@ -431,11 +445,16 @@ class TableLoad {
       in_doubt = false;
     }
     source::BeginSnapshot(*s.mysql);
-    auto part = load_->OpenPart(index, *s.pg);
+    ReadPlan read = PlanPart(base, key_part);
+    std::optional<sink::PgConnection> target_reader;
+    const sink::PartOptions options =
+        TargetReader(read, sink::KeyRange{key_part.lo, key_part.hi}, target_reader);
+    auto part = load_->OpenPart(index, *s.pg, options);
     auto accumulation = MakeAccumulation(job_, table_);
     PumpResult pump;
     {
       auto stop_pg = CancelStatements(&cancel, *s.pg);
+      auto stop_reader = CancelReader(&cancel, target_reader);
       auto stop_mysql = CancelStatements(&cancel, *s.mysql, job_.source, ctx_.env);
       pump = Pump(*s.mysql, read, nullptr, part->sink(), accumulation.get(), BadRows(read),
                   Progress(index), CancelFor(*s.mysql), &cancel);
@@ -450,6 +469,26 @@ class TableLoad {
                  key_part.Describe(), part->sink().counters().rows_written);
     std::lock_guard lock(queue.mu);
     totals_.Add(pump, part->sink().counters());
+  }
+
+  // A merge that compares the rows with the target's (sink/changed_rows_sink.h) reads the
+  // target's rows of `range` on a connection of its own (outside pipeline.pool: it only reads,
+  // and only while its part runs), and needs the rows in key order.
+  sink::PartOptions TargetReader(ReadPlan& read, sink::KeyRange range,
+                                 std::optional<sink::PgConnection>& reader) const {
+    sink::PartOptions options;
+    options.range = range;
+    if (!load_->compares_with_target()) return options;
+    read.ordered = true;
+    reader.emplace(sink::Connect(job_.target, ctx_.env, /*apply_session=*/false));
+    options.target_reader = &*reader;
+    return options;
+  }
+
+  static Cancellation::Registration CancelReader(Cancellation* cancellation,
+                                                 std::optional<sink::PgConnection>& reader) {
+    if (!reader) return {};
+    return CancelStatements(cancellation, *reader);
   }
 
   // The state row that commits with the rows.

@@ -93,9 +93,10 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
 
   switch (plan_.mode) {
     case ReadPlan::Mode::kStream: {
-      // No ORDER BY: the whole stream commits at once (its watermark is the high mark), so row
-      // order does not matter and the source need not sort.
+      // No ORDER BY unless asked for: the whole stream commits at once (its watermark is the
+      // high mark), so row order does not matter and the source need not sort.
       auto b = builder();
+      if (plan_.ordered && !plan_.key.empty()) b.OrderBy(plan_.key);
       if (plan_.key_lo && plan_.key_hi) {
         b.KeyRange(plan_.key.at(0), *plan_.key_lo, *plan_.key_hi);
       } else if (plan_.key_lo) {
@@ -126,6 +127,7 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
         switch (request->kind) {
           case plan::ChunkRequest::Kind::kRange:
             b.KeyRange(key, request->lo, request->hi);
+            if (plan_.ordered) b.OrderBy({key});
             break;
           case plan::ChunkRequest::Kind::kKeyset:
             if (request->after) b.After({key}, {std::to_string(*request->after)});
@@ -135,6 +137,7 @@ void TableReader::Run(BoundedQueue<ReadItem>& out, BoundedQueue<types::RowBatch>
           case plan::ChunkRequest::Kind::kStream:
             if (request->after) b.After({key}, {std::to_string(*request->after)});
             if (request->upto) b.AtMost({key}, {std::to_string(*request->upto)});
+            if (plan_.ordered) b.OrderBy({key});
             break;
         }
         std::optional<std::int64_t> max_key;

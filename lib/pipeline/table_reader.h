@@ -8,7 +8,8 @@
 //               adaptive sizing, sparse detection, early stop for incremental loads).
 //   kKeyset     any other key: `WHERE (key) > (last) ORDER BY key LIMIT batch_size` pages,
 //               the cursor compared lexicographically.
-//   kStream     one unbuffered SELECT (ordered by the cursor for incremental loads).
+//   kStream     one unbuffered SELECT (ordered by the cursor for incremental loads, by the key
+//               when `ordered`).
 // Incremental bounds (after the saved watermark, not past the high mark) are added to every
 // SELECT. Batches handed over are recycled through `free` (no allocation in steady state).
 //
@@ -52,6 +53,9 @@ struct ReadPlan {
   std::optional<std::int64_t> key_lo;             // kStream: key >= key_lo (a parallel part)
   std::optional<std::int64_t> key_hi;             // kStream: key < key_hi
   std::int64_t batch_size = 100000;
+  // Rows in ascending key order within and across queries (a merge that compares them with
+  // the target's needs it): kStream and range chunks get ORDER BY key as well.
+  bool ordered = false;
   bool log_chunks = false;         // monitoring.log_efficiency_metrics
   bool alert_on_sparse = true;     // monitoring.alert_on_sparse_detection
   double sparse_threshold = 0.10;  // detection.efficiency_threshold, for messages

@@ -40,18 +40,23 @@ std::string DescribeLockHolders(PgConnection& conn, std::string_view schema,
   return out;
 }
 
+bool QueuesReaders(std::string_view mode) {
+  return mode == "ACCESS EXCLUSIVE" || mode == "EXCLUSIVE";
+}
+
 void AcquireTableLock(PgConnection& conn, std::string_view schema, std::string_view table,
                       std::string_view mode, std::chrono::milliseconds budget) {
   using Clock = std::chrono::steady_clock;
   const std::string statement =
       fmt::format("LOCK TABLE {} IN {} MODE", QualifiedName(schema, table), mode);
   const auto deadline = Clock::now() + budget;
+  const auto slice = QueuesReaders(mode) ? kLockSlice : budget;
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     conn.Exec("SAVEPOINT etl_lock");
     try {
-      SetLockTimeout(conn, std::min(kLockSlice, std::max(left, std::chrono::milliseconds(1))));
+      SetLockTimeout(conn, std::min(slice, std::max(left, std::chrono::milliseconds(1))));
       conn.Exec(statement);
       conn.Exec("RELEASE SAVEPOINT etl_lock");
       SetLockTimeout(conn, budget);

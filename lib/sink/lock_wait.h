@@ -9,6 +9,11 @@
 // queued readers then go ahead), pauses briefly and asks again, until `budget` has passed. It
 // then throws LockTimeout naming the sessions that hold conflicting locks on the table (pid,
 // application, user, state and since when), so whoever reads the error knows whom to ask.
+// Slices are for the modes readers would queue behind (QueuesReaders: ACCESS EXCLUSIVE, and
+// EXCLUSIVE, which SELECT ... FOR UPDATE/SHARE and foreign key checks wait for). Any other mode
+// is asked for once, for the whole budget: nothing a reader does waits for it, and a wait longer
+// than the server's deadlock_timeout lets PostgreSQL cancel an autovacuum that is in the way
+// (SHARE ROW EXCLUSIVE conflicts with it), which a 1-second slice would never let happen.
 //
 // REQUIRES: `conn` is inside a transaction (the lock lasts until it ends). Afterwards the
 // session's lock_timeout is `budget`, so any later statement of the transaction that has to
@@ -24,6 +29,10 @@
 namespace etl::sink {
 
 inline constexpr std::chrono::milliseconds kLockSlice{1000};
+
+// Whether requests of readers (SELECT, SELECT ... FOR UPDATE, foreign key checks) conflict with
+// `mode`, so that they would queue behind a waiting request for it.
+bool QueuesReaders(std::string_view mode);
 
 // The table could not be locked within the budget. what() names the holders.
 class LockTimeout : public PgError {

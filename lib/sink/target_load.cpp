@@ -1,9 +1,12 @@
 #include "sink/target_load.h"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "sink/changed_rows_sink.h"
 #include "sink/lock_wait.h"
 #include "sink/pg_quote.h"
 #include "sink/state_store.h"
@@ -15,12 +18,14 @@
 
 namespace etl::sink {
 
-PartWriter::PartWriter(std::unique_ptr<BatchSink> sink, std::unique_ptr<Transaction> tx)
-    : sink_(std::move(sink)), tx_(std::move(tx)) {}
+PartWriter::PartWriter(std::unique_ptr<BatchSink> sink, std::unique_ptr<Transaction> tx,
+                       ChangedRowsSink* changed, ComparisonTotals* totals)
+    : sink_(std::move(sink)), tx_(std::move(tx)), changed_(changed), totals_(totals) {}
 
 PartWriter::~PartWriter() = default;
 
 void PartWriter::Finish() {
+  if (changed_ != nullptr) changed_->EndOfRows();
   if (sink_->open_batch_rows() > 0) sink_->FinishBatch();
   if (tx_) {
     commit_in_doubt_ = true;
@@ -28,6 +33,10 @@ void PartWriter::Finish() {
     commit_in_doubt_ = false;
   }
   tx_.reset();
+  if (changed_ != nullptr && totals_ != nullptr) {
+    totals_->unchanged += changed_->unchanged();
+    totals_->deleted += changed_->deleted();
+  }
 }
 
 TargetLoad::~TargetLoad() = default;
@@ -64,25 +73,38 @@ void TargetLoad::CreateSharedStage(PgConnection& conn, StageKind kind,
   MarkStage(conn, spec_.schema, stage_, spec_.table, spec_.run_id);
 }
 
-std::unique_ptr<PartWriter> TargetLoad::OpenPart(std::size_t, PgConnection& conn) {
-  if (spec_.parts == 1) {
-    std::unique_ptr<BatchSink> sink;
-    if (spec_.writer == WriterKind::kCopy) {
-      sink = MakeCopySink(conn, write_schema_, write_table_, spec_.columns, spec_.copy_format,
-                          freeze_);
-    } else {
-      sink = MakeInsertSink(conn, write_schema_, write_table_, spec_.columns, {});
-    }
-    return std::make_unique<PartWriter>(std::move(sink), nullptr);
-  }
-  auto tx = std::make_unique<Transaction>(conn);
+std::unique_ptr<PartWriter> TargetLoad::OpenPart(std::size_t index, PgConnection& conn,
+                                                 const PartOptions& options) {
+  std::unique_ptr<Transaction> tx;
+  if (spec_.parts > 1) tx = std::make_unique<Transaction>(conn);
+  const std::string& schema = spec_.parts == 1 ? write_schema_ : spec_.schema;
+  const std::string& table = spec_.parts == 1 ? write_table_ : stage_;
   std::unique_ptr<BatchSink> sink;
   if (spec_.writer == WriterKind::kCopy) {
-    sink = MakeCopySink(conn, spec_.schema, stage_, spec_.columns, spec_.copy_format, false);
+    sink = MakeCopySink(conn, schema, table, spec_.columns, spec_.copy_format,
+                        spec_.parts == 1 && freeze_);
   } else {
-    sink = MakeInsertSink(conn, spec_.schema, stage_, spec_.columns, {});
+    sink = MakeInsertSink(conn, schema, table, spec_.columns, {});
   }
-  return std::make_unique<PartWriter>(std::move(sink), std::move(tx));
+  if (!compares_with_target()) return std::make_unique<PartWriter>(std::move(sink), std::move(tx));
+  if (options.target_reader == nullptr) {
+    throw std::invalid_argument(spec_.label + ": a comparing merge needs a target reader");
+  }
+  std::vector<std::string> names;
+  for (const auto& c : spec_.columns)
+    names.push_back(c.name);
+  const auto key = static_cast<std::size_t>(std::find(names.begin(), names.end(), spec_.key.at(0)) -
+                                            names.begin());
+  auto target = std::make_unique<TargetRowStream>(
+      *options.target_reader, spec_.schema, spec_.table, names, key, options.range,
+      fmt::format("{} part {}: reading the target", spec_.label, index + 1));
+  DeletedKeysTable deleted{spec_.parts == 1 ? "pg_temp" : spec_.schema, deleted_keys_,
+                           spec_.key.at(0)};
+  auto changed =
+      std::make_unique<ChangedRowsSink>(conn, std::move(sink), std::move(target), spec_.columns,
+                                        key, std::move(deleted), spec_.label);
+  ChangedRowsSink* raw = changed.get();
+  return std::make_unique<PartWriter>(std::move(changed), std::move(tx), raw, &comparison_);
 }
 
 Transaction& TargetLoad::FinalTransaction(PgConnection& conn) {
@@ -105,6 +127,7 @@ void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
   commit_in_doubt_ = false;
   tx_.reset();
   stage_.clear();  // renamed into place, or dropped inside the committed transaction
+  deleted_keys_.clear();
 }
 
 void TargetLoad::BeginStaged(PgConnection& conn, bool direct_if_empty) {
@@ -149,6 +172,9 @@ void TargetLoad::Abandon(PgConnection* conn) noexcept {
     if (conn->in_transaction()) conn->Exec("ROLLBACK");
     conn->Exec("DROP TABLE IF EXISTS " + QualifiedName(spec_.schema, stage_));
     stage_.clear();
+    if (!deleted_keys_.empty() && spec_.parts > 1) {
+      conn->Exec("DROP TABLE IF EXISTS " + QualifiedName(spec_.schema, deleted_keys_));
+    }
   } catch (const std::exception& e) {
     spdlog::warn("{}: could not drop the stage {}: {} (the next load of {} drops it)", spec_.label,
                  stage_, e.what(), spec_.table);
@@ -165,6 +191,11 @@ void TargetLoad::DiscardPartRows(PgConnection& conn, const std::string& key_colu
   if (hi) where += (where.empty() ? "" : " AND ") + column + " < " + std::to_string(*hi);
   if (!where.empty()) sql += " WHERE " + where;
   conn.Exec(sql);
+  if (!deleted_keys_.empty()) {
+    std::string keys = "DELETE FROM " + QualifiedName(spec_.schema, deleted_keys_);
+    if (!where.empty()) keys += " WHERE " + where;
+    conn.Exec(keys);
+  }
 }
 
 std::string TargetLoad::Destination() const {

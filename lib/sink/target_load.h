@@ -3,7 +3,7 @@
 //
 //   auto load = TargetLoad::Make(spec);            // variant chosen by plan/target_variant.h
 //   load->Begin(conn);                              // prepare the target or a stage
-//   auto part = load->OpenPart(i, part_conn);       // a writer per part (N = 1: the same conn)
+//   auto part = load->OpenPart(i, part_conn, opts); // a writer per part (N = 1: the same conn)
 //   ... the pipeline writes rows into part->sink(), then part->Finish() ...
 //   load->Commit(conn, record);                     // rows, state and hooks in ONE transaction
 //
@@ -14,7 +14,10 @@
 //                              filled and swapped in; readers are blocked only for the rename.
 //   merge   (target_merge.h)   the target exists and has what a swap would lose (dependent views,
 //                              foreign keys, triggers, partitions, columns of its own, ...): the
-//                              differences are applied by key; readers are never blocked.
+//                              differences are applied by key; readers are never blocked. With
+//                              a single integer key the new rows are compared with the target's
+//                              as they stream (compares_with_target()), and only the rows that
+//                              differ are staged (sink/changed_rows_sink.h).
 //   upsert  (target_upsert.h)  incremental loads: rows are upserted by key.
 // What they share:
 //   - N = 1 (one stream): the whole load is ONE transaction on Begin's connection, kept open
@@ -38,6 +41,7 @@
 // Threads: Begin/Commit/Abandon on one thread; OpenPart may be called from the part threads
 // (each with its own connection). Errors: PgError (LockTimeout for lock waits) with context.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -51,6 +55,7 @@
 #include "sink/pg_connection.h"
 #include "sink/stage_table.h"
 #include "sink/state_store.h"
+#include "sink/target_row_stream.h"
 #include "sink/target_variant.h"
 #include "types/table_definition.h"
 #include "types/type_mapping.h"
@@ -91,13 +96,33 @@ struct CommitSummary {
   std::int64_t inserted = -1;  // -1: not counted by this variant
   std::int64_t updated = -1;
   std::int64_t deleted = -1;
+  std::int64_t unchanged = -1;  // rows compared equal to the target's and not written
 };
+
+// What one part covers, and where a merge that compares reads the target's rows.
+struct PartOptions {
+  KeyRange range;  // the part's key range (N = 1: everything)
+  // REQUIRED when compares_with_target(): a connection of its own, outside any transaction,
+  // that reads nothing else until the part's writer is finished or gone.
+  PgConnection* target_reader = nullptr;
+};
+
+// Rows the comparing parts found unchanged, and target keys they recorded as deleted (summed
+// over the parts whose writes committed).
+struct ComparisonTotals {
+  std::atomic<std::int64_t> unchanged{0};
+  std::atomic<std::int64_t> deleted{0};
+};
+
+class ChangedRowsSink;
 
 // One part's writer. Rows go into sink(); Finish() closes the part (N > 1: commits its
 // transaction). Destroyed without Finish: its rows are rolled back.
 class PartWriter {
  public:
-  PartWriter(std::unique_ptr<BatchSink> sink, std::unique_ptr<Transaction> tx);
+  // `changed`: the comparing sink inside `sink` (or null); its counts go to `totals` on Finish.
+  PartWriter(std::unique_ptr<BatchSink> sink, std::unique_ptr<Transaction> tx,
+             ChangedRowsSink* changed = nullptr, ComparisonTotals* totals = nullptr);
   ~PartWriter();
   PartWriter(const PartWriter&) = delete;
   PartWriter& operator=(const PartWriter&) = delete;
@@ -112,6 +137,8 @@ class PartWriter {
   bool commit_in_doubt_ = false;
   std::unique_ptr<BatchSink> sink_;
   std::unique_ptr<Transaction> tx_;  // null for N = 1 (the load's transaction owns the rows)
+  ChangedRowsSink* changed_ = nullptr;
+  ComparisonTotals* totals_ = nullptr;
 };
 
 class TargetLoad {
@@ -126,7 +153,16 @@ class TargetLoad {
   virtual void Begin(PgConnection& conn) = 0;
   // REQUIRES: Begin has run. N = 1: `conn` is Begin's connection. N > 1: a connection of the
   // part's own, outside any transaction, kept open until the PartWriter is finished or gone.
-  std::unique_ptr<PartWriter> OpenPart(std::size_t index, PgConnection& conn);
+  std::unique_ptr<PartWriter> OpenPart(std::size_t index, PgConnection& conn,
+                                       const PartOptions& options = {});
+  // Known after Begin: the parts' writers compare the new rows with the target's, so each
+  // needs PartOptions::target_reader, and the rows must reach them in ascending order of the
+  // key (the single integer column key_column()).
+  virtual bool compares_with_target() const { return false; }
+  // Known after Begin: N > 1 and Begin's connection holds a transaction (a lock on the target)
+  // until Commit or Abandon, so the caller must keep that connection open and pass it to
+  // Commit (it may give its pool slot back meanwhile).
+  bool holds_connection() const { return spec_.parts > 1 && tx_ != nullptr; }
   // REQUIRES: every part finished. N = 1: Begin's connection; N > 1: any connection outside a
   // transaction. Throws (and leaves the target as it was) when anything fails.
   virtual CommitSummary Commit(PgConnection& conn, const CommitRecord& record) = 0;
@@ -178,8 +214,12 @@ class TargetLoad {
   std::string write_schema_;
   std::string write_table_;
   bool freeze_ = false;
-  std::string stage_;                // the stage in the target's schema, "" when none
-  std::string temp_stage_;           // BeginStaged, N = 1: the temporary stage, "" when none
+  std::string stage_;       // the stage in the target's schema, "" when none
+  std::string temp_stage_;  // BeginStaged, N = 1: the temporary stage, "" when none
+  // A merge that compares: the table of target keys to delete (one bigint column named as the
+  // key): unlogged in the target's schema for N > 1 (dropped like the stage), else temporary.
+  std::string deleted_keys_;
+  ComparisonTotals comparison_;
   std::unique_ptr<Transaction> tx_;  // the load's transaction (N = 1) or the final one
   bool commit_in_doubt_ = false;
 };

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "sink/copy_encoder.h"
+#include "sink/lock_wait.h"
 #include "sink/pg_quote.h"
 #include "sink/sql_fragments.h"
 #include "sink/target_shape.h"
@@ -34,7 +36,33 @@ class MergeLoad final : public TargetLoad {
       names_.push_back(c.name);
   }
 
-  void Begin(PgConnection& conn) override { BeginStaged(conn, /*direct_if_empty=*/false); }
+  void Begin(PgConnection& conn) override {
+    BeginStaged(conn, /*direct_if_empty=*/false);
+    const std::string why_not = WhyNotCompare(conn);
+    if (!why_not.empty()) {
+      spdlog::debug("{}: every row is staged and compared at the commit: {}", spec_.label, why_not);
+      return;
+    }
+    compare_ = true;
+    deleted_keys_ = NewStageName(spec_.table);
+    types::TargetColumn key;
+    key.name = spec_.key.at(0);
+    key.pg_type = "bigint";
+    key.kind = key.source_kind = types::ValueKind::kInt64;
+    key.nullable = false;
+    if (spec_.parts == 1) {
+      CreateStage(conn, StageKind::kTemporary, "", deleted_keys_, {key});
+    } else {
+      CreateStage(conn, StageKind::kUnlogged, spec_.schema, deleted_keys_, {key});
+      MarkStage(conn, spec_.schema, deleted_keys_, spec_.table, spec_.run_id);
+      FinalTransaction(conn);  // held until Commit: the lock below lasts the whole load
+    }
+    // Other writers wait until the commit (readers go on): a row they changed after the
+    // comparison read it would otherwise keep their value instead of the source's.
+    AcquireTableLock(conn, spec_.schema, spec_.table, "SHARE ROW EXCLUSIVE", spec_.lock_timeout);
+  }
+
+  bool compares_with_target() const override { return compare_; }
 
   CommitSummary Commit(PgConnection& conn, const CommitRecord& record) override {
     const std::string stage = OpenStagedApply(conn);
@@ -42,9 +70,27 @@ class MergeLoad final : public TargetLoad {
     conn.Exec("ANALYZE " + stage);
     const TargetShape shape = InspectTarget(conn, spec_.schema, spec_.table, names_, spec_.key);
     const bool keyed = !spec_.key.empty() && shape.has_unique_key;
+    CommitSummary summary;
+    if (compare_) {
+      // Only the staged rows differ from the target's; the keys to delete were recorded.
+      const std::string keys =
+          QualifiedName(spec_.parts == 1 ? "pg_temp" : spec_.schema, deleted_keys_);
+      conn.Exec("ANALYZE " + keys);
+      CheckDeletedKeys(conn, shape, keys);
+      summary.deleted =
+          conn.Query(fmt::format("DELETE FROM {} t USING {} d WHERE t.{} = d.{}", target, keys,
+                                 QuoteIdent(spec_.key[0]), QuoteIdent(spec_.key[0])))
+              .AffectedRows();
+      summary.inserted = Merge(conn, target, stage);
+      summary.unchanged = comparison_.unchanged.load();
+      if (spec_.parts > 1) conn.Exec("DROP TABLE " + stage + ", " + keys);
+      spdlog::debug("{}: merged into {}: {} rows inserted or updated, {} deleted, {} unchanged",
+                    spec_.label, target, summary.inserted, summary.deleted, summary.unchanged);
+      FinishCommit(conn, record);
+      return summary;
+    }
     if (keyed) CheckReferences(conn, shape, stage);
 
-    CommitSummary summary;
     if (keyed) {
       const bool self_referencing =
           std::any_of(shape.referenced_by.begin(), shape.referenced_by.end(),
@@ -114,21 +160,83 @@ class MergeLoad final : public TargetLoad {
             PrefixedColumns(fk.child_columns, "c"), child, QualifiedName(spec_.schema, spec_.table),
             tmatch, not_null, stage, ColumnsEqual(spec_.key, "s", "t"));
       }
-      PgResult r = conn.Query(sql);
-      if (r.rows() == 0) continue;
-      std::string values;
-      for (int c = 0; c < r.columns(); ++c)
-        values += (c == 0 ? "" : ", ") + r.String(0, c);
-      throw PgError(
-          fmt::format(
-              "PostgreSQL {}: the new copy of {} lacks ({})=({}), which rows of {} still reference "
-              "through foreign key {} ({}); etl never deletes or changes rows of another table, so "
-              "{} was left as it was",
-              conn.description(), QualifiedName(spec_.schema, spec_.table),
-              fmt::join(fk.referenced_columns, ", "), values, child, QuoteIdent(fk.name),
-              ActionName(fk.on_delete), QualifiedName(spec_.schema, spec_.table)),
-          "23503");
+      FailIfReferenced(conn, fk, sql);
     }
+  }
+
+  // The same check when the comparison recorded the keys to delete: a child row referencing
+  // one of them fails the table. REQUIRES: every foreign key in references the load's key.
+  void CheckDeletedKeys(PgConnection& conn, const TargetShape& shape, const std::string& keys) {
+    for (const ForeignKeyIn& fk : shape.referenced_by) {
+      const std::string& column = fk.child_columns.at(0);
+      FailIfReferenced(
+          conn, fk,
+          fmt::format("SELECT c.{} FROM {} c JOIN {} d ON d.{} = c.{} LIMIT 1", QuoteIdent(column),
+                      QualifiedName(fk.child_schema, fk.child_table), keys,
+                      QuoteIdent(spec_.key[0]), QuoteIdent(column)));
+    }
+  }
+
+  // Runs `sql` (the referencing columns of a child row whose key leaves) and throws naming the
+  // foreign key when it finds one.
+  void FailIfReferenced(PgConnection& conn, const ForeignKeyIn& fk, const std::string& sql) {
+    PgResult r = conn.Query(sql);
+    if (r.rows() == 0) return;
+    std::string values;
+    for (int c = 0; c < r.columns(); ++c)
+      values += (c == 0 ? "" : ", ") + r.String(0, c);
+    throw PgError(
+        fmt::format(
+            "PostgreSQL {}: the new copy of {} lacks ({})=({}), which rows of {} still reference "
+            "through foreign key {} ({}); etl never deletes or changes rows of another table, so "
+            "{} was left as it was",
+            conn.description(), QualifiedName(spec_.schema, spec_.table),
+            fmt::join(fk.referenced_columns, ", "), values,
+            QualifiedName(fk.child_schema, fk.child_table), QuoteIdent(fk.name),
+            ActionName(fk.on_delete), QualifiedName(spec_.schema, spec_.table)),
+        "23503");
+  }
+
+  // Why the rows cannot be compared with the target's as they stream ("" when they can): the
+  // comparison needs one integer key the target is unique on (the rows are matched by it, in
+  // order), the binary format for every column (rows are compared as COPY BINARY bytes), the
+  // target's column types those of the stage (so equal bytes are equal values), and foreign
+  // keys in that reference that key only (the keys that leave are all it can check).
+  std::string WhyNotCompare(PgConnection& conn) const {
+    if (spec_.key.size() != 1) return "the key is not a single column";
+    const auto key = std::find_if(spec_.columns.begin(), spec_.columns.end(),
+                                  [&](const auto& c) { return c.name == spec_.key[0]; });
+    if (key == spec_.columns.end()) return "the key is not a loaded column";
+    if (key->kind != types::ValueKind::kInt16 && key->kind != types::ValueKind::kInt32 &&
+        key->kind != types::ValueKind::kInt64) {
+      return "the key is not an integer";
+    }
+    const auto encoder = CopyEncoder::Create(config::CopyFormat::kBinary, spec_.columns);
+    if (encoder->format() != config::CopyFormat::kBinary) return encoder->fallback_reason();
+    const TargetShape shape = InspectTarget(conn, spec_.schema, spec_.table, names_, spec_.key);
+    if (!shape.has_unique_key) return "the target has no unique index on the key";
+    for (const ForeignKeyIn& fk : shape.referenced_by) {
+      if (fk.self) return "the target references itself";
+      if (fk.referenced_columns != spec_.key) {
+        return "foreign key " + fk.name + " references other columns than the key";
+      }
+    }
+    const std::string stage = spec_.parts == 1 ? QualifiedName("pg_temp", temp_stage_)
+                                               : QualifiedName(spec_.schema, stage_);
+    // The same type, whatever its modifier (timestamp vs timestamp(0), numeric vs numeric(12,2):
+    // the target holds a value its modifier allows, so when its bytes equal the new value's,
+    // storing the new value changes nothing), or text and varchar (the same bytes).
+    PgResult r = conn.ExecParams(
+        "SELECT count(*) FILTER (WHERE t.atttypid = s.atttypid OR (t.atttypid IN "
+        "('text'::regtype, 'varchar'::regtype) AND s.atttypid IN ('text'::regtype, "
+        "'varchar'::regtype))) FROM pg_attribute s JOIN pg_attribute t ON t.attrelid = "
+        "$1::regclass AND t.attname = s.attname AND NOT t.attisdropped WHERE s.attrelid = "
+        "$2::regclass AND s.attnum > 0 AND NOT s.attisdropped",
+        {QualifiedName(spec_.schema, spec_.table), stage});
+    if (r.String(0, 0) != std::to_string(spec_.columns.size())) {
+      return "a target column's type differs from the load's";
+    }
+    return "";
   }
 
   std::int64_t DeleteMissing(PgConnection& conn, const std::string& target,
@@ -159,6 +267,7 @@ class MergeLoad final : public TargetLoad {
   }
 
   std::vector<std::string> names_;
+  bool compare_ = false;
 };
 
 }  // namespace

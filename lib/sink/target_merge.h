@@ -8,11 +8,21 @@
 //           writers go on; it keeps DDL and TRUNCATE away until the commit). The rows go to a
 //           stage with the load's columns: temporary for one stream (inside the load's
 //           transaction), unlogged and committed for parallel parts.
+//           Comparing (compares_with_target(): one integer key the target is unique on, binary
+//           forms for every column, the target's column types equal to the load's, and foreign
+//           keys in referencing that key only): each part's writer compares the new rows with
+//           the target's as they stream (sink/changed_rows_sink.h) and stages only rows that
+//           are new or differ, plus the keys that leave (a second stage of one bigint column).
+//           The target is then locked SHARE ROW EXCLUSIVE until the commit (N > 1: in the final
+//           transaction, opened on Begin's connection): readers and inserts into referencing
+//           tables go on, other writers of the target wait, so what was compared stays true.
 //   Commit  in one transaction (target locked ROW EXCLUSIVE, bounded):
 //           1. every foreign key that references the target is checked against the new rows:
 //              if a child row references a key the new copy lacks, the table fails naming the
 //              constraint, the child and the key, and NOTHING changes — whatever the foreign
 //              key's ON DELETE says, etl never deletes or changes a row of another table;
+//           Comparing: the check is of the recorded keys that leave; they are deleted, and the
+//           staged rows merged as in 2.
 //           2. with a key (the target has a primary key or unique index on the load's key):
 //              DELETE the target rows whose key is not in the stage, then MERGE: rows whose
 //              values differ are updated (only the load's columns: the target's own columns

@@ -446,3 +446,62 @@ TEST_CASE("reload target: a load whose target lock was lost never commits", "[cl
   CHECK(r.err.find("lost the lock on target " + schema + ".t") != std::string::npos);
   CHECK(Digest(schema) == before);
 }
+
+TEST_CASE("reload target: a merge writes only the rows that changed, for every strategy",
+          "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_changed_only";
+  for (const std::string strategy : kStrategies) {
+    // The shapes users have: an enum, json, a decimal, a datetime with a fraction, a float.
+    etl::testing::ResetMySqlDatabase(db);
+    MySql(
+        "CREATE TABLE t (id INT PRIMARY KEY, grp INT NOT NULL, s VARCHAR(40), "
+        "e ENUM('a','b','c') NOT NULL, j JSON, d DECIMAL(12,2), ts DATETIME(3), f FLOAT);"
+        "INSERT INTO t SELECT seq, seq % 7, MD5(seq), ELT(1 + seq % 3, 'a', 'b', 'c'), "
+        "JSON_OBJECT('k', seq, 'name', MD5(seq)), seq / 100, '2024-01-01' + INTERVAL seq "
+        "SECOND + INTERVAL seq % 1000 * 1000 MICROSECOND, seq / 3 FROM seq_1_to_3000",
+        db);
+    const std::string schema = "reload_changed_only_" + strategy;
+    etl::testing::ResetPgSchema(schema);
+    const std::string q = "\"" + schema + "\".";
+    const std::string job = Job(db, schema, "");
+    REQUIRE(Run(job, strategy).exit_code == 0);
+    Psql("CREATE VIEW " + q + "t_view AS SELECT id, s FROM " + q + "t");  // a merge from now on
+    const std::string versions =
+        "SELECT string_agg(id || ':' || xmin, ',' ORDER BY id) FROM " + q + "t WHERE id IN ";
+    const std::string before = Psql(versions + "(1, 2999)");
+    const std::string changing = Psql(versions + "(10, 11)");
+
+    // Nothing changed at the source: nothing is written.
+    auto r = Run(job, strategy);
+    INFO(strategy << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("target exists: merge") != std::string::npos);
+    CHECK(r.err.find("0 rows inserted or changed, 0 deleted, 3000 unchanged") != std::string::npos);
+    CHECK(Psql(versions + "(1, 2999)") == before);
+    CHECK(Psql(versions + "(10, 11)") == changing);
+
+    // 5 changed (one column each of several kinds), 3 deleted, 4 new: exactly those are written.
+    MySql(
+        "UPDATE t SET s = 'changed' WHERE id = 10; UPDATE t SET e = IF(e = 'a', 'b', 'a') WHERE "
+        "id = 11; UPDATE t SET j = JSON_OBJECT('k', -1) WHERE id = 12; UPDATE t SET d = d + 0.01 "
+        "WHERE id = 13; UPDATE t SET ts = ts + INTERVAL 1 SECOND WHERE id = 14;"
+        "DELETE FROM t WHERE id IN (100, 101, 2000);"
+        "INSERT INTO t (id, grp, e) VALUES (0, 1, 'a'), (1500000, 2, 'b'), (3001, 3, 'c'), "
+        "(5000, 4, 'a')",
+        db);
+    r = Run(job, strategy);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("9 rows inserted or changed, 3 deleted, 2992 unchanged") != std::string::npos);
+    CHECK(Psql(versions + "(1, 2999)") == before);   // untouched rows were not rewritten
+    CHECK(Psql(versions + "(10, 11)") != changing);  // changed ones were
+    CHECK(Digest(schema) == SourceDigest(db));
+    const auto verify = RunEtl({"verify", job});
+    INFO(verify.out << verify.err);
+    CHECK(verify.exit_code == 0);
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t_view")) == "3001");
+    CHECK(Trim(Psql("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema +
+                    "' AND tablename LIKE 'etl_stage%'")) == "0");
+  }
+}

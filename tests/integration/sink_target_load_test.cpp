@@ -1,5 +1,6 @@
 // sink::TargetLoad against the real PostgreSQL server: each variant with one stream and with
 // parallel parts, what a target keeps, and what a failure leaves behind.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,20 +74,35 @@ void Write(sink::PartWriter& part, const Rows& rows) {
   part.Finish();
 }
 
-// Runs a whole load: one part per entry of `parts` (each on its own connection when N > 1).
+// Part i's key range as the pipeline cuts it: from its first key to the next part's first key,
+// the first part unbounded below and the last above.
+sink::PartOptions PartRange(const std::vector<Rows>& parts, std::size_t i) {
+  sink::PartOptions options;
+  if (i > 0 && !parts[i].empty()) options.range.lo = std::stoll(parts[i].front().first);
+  if (i + 1 < parts.size() && !parts[i + 1].empty()) {
+    options.range.hi = std::stoll(parts[i + 1].front().first);
+  }
+  return options;
+}
+
+// Runs a whole load: one part per entry of `parts` (each on its own connection when N > 1;
+// a merge that compares reads the target on one more).
 sink::CommitSummary Load(sink::TargetVariant variant, const std::vector<Rows>& parts,
                          const sink::CommitRecord& record = {}) {
   auto conn = Open();
   auto load = sink::TargetLoad::Make(Spec(variant, parts.size()));
   try {
     load->Begin(conn);
-    if (parts.size() == 1) {
-      Write(*load->OpenPart(0, conn), parts[0]);
-    } else {
-      for (std::size_t i = 0; i < parts.size(); ++i) {
-        auto part_conn = Open();
-        Write(*load->OpenPart(i, part_conn), parts[i]);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      std::optional<sink::PgConnection> part_conn;
+      if (parts.size() > 1) part_conn.emplace(Open());
+      std::optional<sink::PgConnection> reader;
+      sink::PartOptions options = PartRange(parts, i);
+      if (load->compares_with_target()) {
+        reader.emplace(Open());
+        options.target_reader = &*reader;
       }
+      Write(*load->OpenPart(i, part_conn ? *part_conn : conn, options), parts[i]);
     }
     return load->Commit(conn, record);
   } catch (...) {
@@ -208,13 +224,21 @@ TEST_CASE("target load: merge keeps views, extra columns and referencing rows", 
     REQUIRE(shape.referenced_by.size() == 1);
     CHECK(shape.referenced_by[0].on_delete == 'c');
   }
+  const std::string unchanged_row =
+      std::string("SELECT xmin, ctid FROM ") + kSchema + ".t WHERE id = 2";
+  const std::string untouched = Psql(unchanged_row);
   for (std::size_t parts : {1, 2}) {
-    // 3 goes (no child references it), 1 changes, 2 stays, 4 and 5 are new.
+    // 3 goes (no child references it), 1 changes, 2 stays, 4 is new; the second time round
+    // nothing changes.
     std::vector<Rows> rows = {{{"1", "A"}, {"2", "b"}}};
     if (parts == 1) rows[0].push_back({"4", "d"});
     if (parts == 2) rows.push_back({{"4", "d"}});
     const auto summary = Load(sink::TargetVariant::kMerge, rows);
     CHECK(summary.deleted == (parts == 1 ? 1 : 0));
+    // The rows were compared with the target's as they came: only 1 and 4 were staged.
+    CHECK(summary.unchanged == (parts == 1 ? 1 : 3));
+    CHECK(summary.inserted == (parts == 1 ? 2 : 0));
+    CHECK(Psql(unchanged_row) == untouched);  // row 2 was never written
     CHECK(Contents() == "1|A\n2|b\n4|d\n");
     CHECK(Psql(std::string("SELECT id, note FROM ") + kSchema + ".t ORDER BY id") ==
           "1|kept 1\n2|kept 2\n4|new\n");

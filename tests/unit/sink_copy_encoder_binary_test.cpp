@@ -6,6 +6,7 @@
 
 #include "sink/copy_binary_values.h"
 #include "sink/copy_encoder.h"
+#include "sink/target_row_stream.h"
 
 using etl::config::CopyFormat;
 using etl::sink::BadValue;
@@ -375,4 +376,29 @@ TEST_CASE("a multi-column row is field count + fields", "[sink][copy][binary]") 
         "ffffffff"
         "00000004"
         "00000001");
+}
+
+TEST_CASE("BinaryRowLength walks the rows the binary encoder writes", "[sink][copy][binary]") {
+  TargetColumn id = Column(ValueKind::kInt64);
+  TargetColumn text = Column(ValueKind::kText);
+  text.name = "t";
+  auto enc = CopyEncoder::Create(CopyFormat::kBinary, {id, text});
+  RowBatch b(2);
+  b.BeginRow();
+  b.AppendField("7");
+  b.AppendField("seven");
+  b.BeginRow();
+  b.AppendField("8");
+  b.AppendNull();
+  std::string out;
+  std::vector<BadValue> bad;
+  REQUIRE(enc->EncodeRows(b, 0, 2, out, bad) == 2);
+  // Row 1: int16 count, int32 8 + 8 bytes, int32 5 + "seven"; row 2: count, 8 + 8, -1 (NULL).
+  const std::size_t first = etl::sink::BinaryRowLength(out);
+  CHECK(first == 2 + 12 + 9);
+  CHECK(etl::sink::BinaryRowLength(std::string_view(out).substr(first)) == 2 + 12 + 4);
+  CHECK(first + etl::sink::BinaryRowLength(std::string_view(out).substr(first)) == out.size());
+  // Cut short: not a whole row.
+  CHECK(etl::sink::BinaryRowLength(std::string_view(out).substr(0, first - 1)) == 0);
+  CHECK(etl::sink::BinaryRowLength("") == 0);
 }
