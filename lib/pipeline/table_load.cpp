@@ -5,18 +5,16 @@
 #include <chrono>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "pipeline/cancel_hooks.h"
 #include "pipeline/error_class.h"
 #include "pipeline/load_session.h"
 #include "pipeline/load_totals.h"
-#include "pipeline/pump.h"
+#include "pipeline/load_unit.h"
+#include "pipeline/part_runner.h"
 #include "pipeline/read_plans.h"
 #include "pipeline/retry.h"
 #include "pipeline/run_recording.h"
@@ -157,7 +155,9 @@ class TableLoad {
         } else {
           main.ClosePg();
         }
-        LoadParts(parts_);
+        RunParts(Unit(), BaseReadPlan(job_, plan_, window_), parts_, plan_.target_key.at(0),
+                 totals_, other_retries_);
+        report_.avg_chunk_efficiency = 1.0;
         if (main.pg) {
           main.pg_slot = ctx_.pg_budget->Acquire(table_.name);
         } else {
@@ -294,50 +294,32 @@ class TableLoad {
     return s;
   }
 
-  BadRowPolicy BadRows(const ReadPlan& read) const {
+  BadRowPolicy BadRows() const {
     BadRowPolicy b;
     b.mode = table_.on_bad_row;
     b.table = table_.name;
     b.columns = &plan_.columns;
-    b.key_indexes = read.key_indexes;
     b.rejects = rejects_.get();
     return b;
   }
 
-  CancelSource CancelFor(const source::MySqlConnection& mysql) const {
-    const config::SourceSpec* source = &job_.source;
-    const config::EnvLookup env = ctx_.env;
-    const std::uint64_t id = mysql.connection_id();
-    return [source, env, id] { source::KillQuery(*source, env, id); };
-  }
-
-  // The rows written so far by part `part`, for the progress display.
-  ProgressCallback Progress(std::size_t part) const {
-    if (ctx_.display == nullptr) return {};
-    report::Progress* display = ctx_.display;
-    const std::string name = table_.name;
-    return [display, name, part](std::int64_t rows) { display->Update(name, part, rows); };
+  // What the table's reader/writer units share (pipeline/load_unit.h).
+  LoadUnitContext Unit() const {
+    LoadUnitContext u;
+    u.ctx = &ctx_;
+    u.table = &table_;
+    u.load = load_.get();
+    u.bad_rows = BadRows();
+    return u;
   }
 
   // One reader on this table's session, writing inside the load's transaction.
   void LoadOneStream(LoadSession& main, bool& early, std::optional<std::int64_t>& early_key) {
     SingleStreamRead read = PlanSingleStream(job_, plan_, window_);
-    std::optional<sink::PgConnection> target_reader;
-    const sink::PartOptions options = TargetReader(read.read, {}, target_reader);
-    auto part = load_->OpenPart(0, *main.pg, options);
-    spdlog::debug("{}: writing into {} with {}", table_.name, load_->Destination(),
-                  part->sink().Describe());
-    auto accumulation = MakeAccumulation(job_, table_);
     plan::ChunkSequencer* sequencer = read.sequencer ? &*read.sequencer : nullptr;
-    const PumpResult pump = [&] {
-      auto stop_pg = CancelStatements(ctx_.cancellation, *main.pg);
-      auto stop_reader = CancelReader(ctx_.cancellation, target_reader);
-      auto stop_mysql = CancelStatements(ctx_.cancellation, *main.mysql, job_.source, ctx_.env);
-      return Pump(*main.mysql, read.read, sequencer, part->sink(), accumulation.get(),
-                  BadRows(read.read), Progress(0), CancelFor(*main.mysql), ctx_.cancellation);
-    }();
-    part->Finish();
-    totals_.Add(pump, part->sink().counters());
+    const LoadUnitResult r =
+        RunLoadUnit(Unit(), main, read.read, sequencer, 0, {}, ctx_.cancellation);
+    totals_.Add(r.pump, r.counters);
     if (sequencer != nullptr) {
       early = sequencer->early_terminated();
       if (early) early_key = sequencer->watermark();
@@ -348,147 +330,6 @@ class TableLoad {
     } else {
       report_.avg_chunk_efficiency = 1.0;
     }
-  }
-
-  // The parts go through a queue served by at most pool.size workers (each holding a pair of
-  // pool slots while it works through parts, pipeline/connection_budget.h): parts wait for a
-  // free pair instead of failing after pool.timeout_s while other parts make progress. Each
-  // part is retried on its own (a lost connection); the first part that fails for good cancels
-  // the others at once (a table-local Cancellation, chained to the run's, that stops their
-  // statements) and its error is rethrown once every worker has stopped.
-  void LoadParts(const std::vector<KeyPart>& parts) {
-    const ReadPlan base = BaseReadPlan(job_, plan_, window_);
-    Cancellation parts_cancel;
-    Cancellation* run = ctx_.cancellation;
-    auto chained = OnCancel(run, [&parts_cancel, run] { parts_cancel.Request(run->signal()); });
-    PartQueue queue;
-    queue.count = parts.size();
-    const std::size_t workers =
-        std::clamp<std::size_t>(static_cast<std::size_t>(job_.pipeline.pool.size), 1, parts.size());
-    {
-      std::vector<std::jthread> threads;  // joined when the scope ends, also on an exception
-      for (std::size_t w = 0; w < workers; ++w) {
-        threads.emplace_back([&, w] { PartWorker(base, parts, w, queue, parts_cancel); });
-      }
-    }
-    if (queue.first_error) std::rethrow_exception(queue.first_error);
-    ThrowIfRequested(run, table_.name);
-    report_.avg_chunk_efficiency = 1.0;
-  }
-
-  struct PartQueue {
-    std::size_t count = 0;
-    std::atomic<std::size_t> next{0};
-    std::atomic<int> holding{0};  // workers holding a pair of slots
-    std::mutex mu;                // guards first_error and the totals
-    std::exception_ptr first_error;
-  };
-
-  void PartWorker(const ReadPlan& base, const std::vector<KeyPart>& parts, std::size_t worker,
-                  PartQueue& queue, Cancellation& cancel) {
-    try {
-      ConnectionBudget::WaitRule rule;
-      rule.keep_waiting = [&] { return queue.next.load() < queue.count && !cancel.requested(); };
-      rule.excused = [&] { return queue.holding.load() > 0; };
-      LoadSession s = AcquireSlots(*ctx_.mysql_budget, *ctx_.pg_budget,
-                                   fmt::format("{} part worker {}", table_.name, worker + 1), rule);
-      if (!s.has_slots()) return;  // the others took every part (or the table is stopping)
-      ++queue.holding;
-      struct Holding {
-        std::atomic<int>& n;
-        ~Holding() { --n; }
-      } holding{queue.holding};
-      for (std::size_t i = queue.next++; i < queue.count && !cancel.requested(); i = queue.next++) {
-        const std::string who = fmt::format("{} part {}/{}", table_.name, i + 1, queue.count);
-        Retry retry(RetryPolicy::From(job_.pipeline.retry), who, &cancel);
-        bool in_doubt = false;  // the last try's COMMIT was on its way when its connection died
-        try {
-          retry.Run([&](int) { LoadPart(s, base, parts[i], i, queue, cancel, in_doubt); });
-        } catch (...) {
-          other_retries_ += retry.retries();
-          throw;
-        }
-        other_retries_ += retry.retries();
-      }
-    } catch (...) {
-      {
-        std::lock_guard lock(queue.mu);
-        // A sibling stopped by the first failure fails too: only the first error counts.
-        if (!queue.first_error) queue.first_error = PartGaveUp(std::current_exception());
-      }
-      cancel.Request();
-    }
-  }
-
-  // A part's error as the table sees it: a connection loss that its retries did not overcome
-  // is final (the table is not redone on top of the part's own tries).
-  std::exception_ptr PartGaveUp(const std::exception_ptr& error) const {
-    if (!IsRetryable(Classify(error))) return error;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      return std::make_exception_ptr(std::runtime_error(e.what()));
-    }
-  }
-
-  // One try of one part: fresh connections on the worker's slots, its own MySQL snapshot, its
-  // own PostgreSQL transaction (committed by Finish). A failed try leaves nothing in the stage
-  // (its transaction rolled back) unless its COMMIT was in doubt: then the next try first
-  // deletes the part's key range from the stage.
-  void LoadPart(LoadSession& s, const ReadPlan& base, const KeyPart& key_part, std::size_t index,
-                PartQueue& queue, Cancellation& cancel, bool& in_doubt) {
-    Connect(s, job_, ctx_.env, Tuned());
-    if (in_doubt) {
-      spdlog::info("{}: part {}/{}: removing what its last try may have committed ({})",
-                   table_.name, index + 1, queue.count, key_part.Describe());
-      load_->DiscardPartRows(*s.pg, plan_.target_key.at(0), key_part.lo, key_part.hi);
-      in_doubt = false;
-    }
-    source::BeginSnapshot(*s.mysql);
-    ReadPlan read = PlanPart(base, key_part);
-    std::optional<sink::PgConnection> target_reader;
-    const sink::PartOptions options =
-        TargetReader(read, sink::KeyRange{key_part.lo, key_part.hi}, target_reader);
-    auto part = load_->OpenPart(index, *s.pg, options);
-    auto accumulation = MakeAccumulation(job_, table_);
-    PumpResult pump;
-    {
-      auto stop_pg = CancelStatements(&cancel, *s.pg);
-      auto stop_reader = CancelReader(&cancel, target_reader);
-      auto stop_mysql = CancelStatements(&cancel, *s.mysql, job_.source, ctx_.env);
-      pump = Pump(*s.mysql, read, nullptr, part->sink(), accumulation.get(), BadRows(read),
-                  Progress(index), CancelFor(*s.mysql), &cancel);
-    }
-    try {
-      part->Finish();
-    } catch (...) {
-      in_doubt = part->commit_in_doubt();
-      throw;
-    }
-    spdlog::info("{}: part {}/{} key range {}: {} rows", table_.name, index + 1, queue.count,
-                 key_part.Describe(), part->sink().counters().rows_written);
-    std::lock_guard lock(queue.mu);
-    totals_.Add(pump, part->sink().counters());
-  }
-
-  // A merge that compares the rows with the target's (sink/changed_rows_sink.h) reads the
-  // target's rows of `range` on a connection of its own (outside pipeline.pool: it only reads,
-  // and only while its part runs), and needs the rows in key order.
-  sink::PartOptions TargetReader(ReadPlan& read, sink::KeyRange range,
-                                 std::optional<sink::PgConnection>& reader) const {
-    sink::PartOptions options;
-    options.range = range;
-    if (!load_->compares_with_target()) return options;
-    read.ordered = true;
-    reader.emplace(sink::Connect(job_.target, ctx_.env, /*apply_session=*/false));
-    options.target_reader = &*reader;
-    return options;
-  }
-
-  static Cancellation::Registration CancelReader(Cancellation* cancellation,
-                                                 std::optional<sink::PgConnection>& reader) {
-    if (!reader) return {};
-    return CancelStatements(cancellation, *reader);
   }
 
   // The state row that commits with the rows.

@@ -11,7 +11,8 @@
 //                one MySQL snapshot, reader and PostgreSQL connection per part, N = parts.
 // Then TargetLoad::Commit makes the rows the target's together with the state row (watermark),
 // and post_load runs. MySQL statements come from source/, PostgreSQL statements from sink/;
-// this layer only moves rows.
+// this layer only moves rows. Each reader/writer pair is a load unit (pipeline/load_unit.h);
+// the parts of a parallel load are run by pipeline/part_runner.h.
 //
 // Faults (docs/faults.md): a lost connection (pipeline/error_class.h) redoes, within
 // pipeline.retry, the smallest unit whose writes were lost: a parallel part alone, a
