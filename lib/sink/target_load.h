@@ -29,8 +29,9 @@
 //     etl_stage_<random>_<target> (created with CREATE TABLE, never IF NOT EXISTS, so it cannot
 //     take over a user's table) and commented "etl stage for <target>"; Abandon drops it, and
 //     a later Begin for the same target drops stages that a killed run left behind.
-//   - Every lock on the target is taken with sink/lock_wait.h: bounded by lock_timeout, asked
-//     for in slices so the target's readers are never held up for more than about a second.
+//   - Every lock on the target is taken with sink/lock_wait.h: bounded by lock_timeout, and
+//     (ACCESS EXCLUSIVE) asked for in slices so the target's readers are never held up for
+//     more than about a second.
 //   - Nothing outside the target is changed: no TRUNCATE, no CASCADE, never a row of another
 //     table (merge checks the foreign keys that reference the target before it deletes).
 //   - Commit advances the target's identity sequences past the copied maximum
