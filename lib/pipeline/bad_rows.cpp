@@ -101,10 +101,66 @@ std::string BadRowError(const std::string& table, const std::string& row_key,
       table, row_key, column, reason);
 }
 
-RejectFile::RejectFile(const std::string& reject_dir, const std::string& table) : table_(table) {
+namespace {
+
+// The table's reject file in `reject_dir`, which is created (0700) when missing.
+std::string RejectPath(const std::string& reject_dir, const std::string& table) {
   CreatePrivateDirectories(std::filesystem::path(reject_dir));
-  path_ = (std::filesystem::path(reject_dir) / RejectFileName(table)).string();
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  return (std::filesystem::path(reject_dir) / RejectFileName(table)).string();
+}
+
+}  // namespace
+
+RejectFile::RejectFile(const std::string& reject_dir, const std::string& table)
+    : RejectFile(table, RejectPath(reject_dir, table), nullptr) {}
+
+std::unique_ptr<RejectFile> RejectFile::ForPart(RejectFile& table_file, std::size_t index) {
+  return std::unique_ptr<RejectFile>(new RejectFile(
+      table_file.table_, table_file.path_ + ".part-" + std::to_string(index), &table_file));
+}
+
+void RejectFile::Keep() {
+  if (keep_into_ == nullptr) return;
+  std::lock_guard lock(mu_);
+  if (::lseek(fd_, 0, SEEK_SET) < 0) throw SystemError("cannot read the reject file", path_);
+  keep_into_->AppendFile(fd_, path_, count_);
+  ::close(fd_);
+  fd_ = -1;
+  ::unlink(path_.c_str());
+  keep_into_ = nullptr;
+}
+
+void RejectFile::WriteAll(std::string_view data) {
+  for (std::size_t done = 0; done < data.size();) {
+    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw SystemError("cannot write the reject file", path_);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void RejectFile::Append(std::string_view lines, std::int64_t rows) {
+  std::lock_guard lock(mu_);
+  WriteAll(lines);
+  count_ += rows;
+}
+
+void RejectFile::AppendFile(int fd, const std::string& path, std::int64_t rows) {
+  std::lock_guard lock(mu_);  // whole lines only: no other part's line lands in between
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw SystemError("cannot read the reject file", path);
+    if (n == 0) break;
+    WriteAll(std::string_view(buffer, static_cast<std::size_t>(n)));
+  }
+  count_ += rows;
+}
+
+RejectFile::RejectFile(std::string table, std::string path, RejectFile* keep_into)
+    : table_(std::move(table)), path_(std::move(path)), keep_into_(keep_into) {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd_ < 0) throw SystemError("cannot open reject file", path_);
   // A file left by an older run may have wider permissions: O_CREAT keeps those.
   if (::fchmod(fd_, 0600) != 0) {
@@ -116,6 +172,7 @@ RejectFile::RejectFile(const std::string& reject_dir, const std::string& table) 
 
 RejectFile::~RejectFile() {
   if (fd_ >= 0) ::close(fd_);
+  if (keep_into_ != nullptr) ::unlink(path_.c_str());  // a part's try that did not commit
 }
 
 void RejectFile::Write(const types::RowBatch& batch, std::size_t row,
@@ -138,14 +195,7 @@ void RejectFile::Write(const types::RowBatch& batch, std::size_t row,
     line += (i == 0 ? "\"" : ",\"") + report::JsonEscape(columns[i].name) + "\":" + field(i);
   }
   line += "}}\n";
-  std::lock_guard lock(mu_);
-  for (std::size_t done = 0; done < line.size();) {
-    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw SystemError("cannot write the reject file", path_);
-    done += static_cast<std::size_t>(n);
-  }
-  ++count_;
+  Append(line, 1);
 }
 
 std::int64_t RejectFile::count() const {

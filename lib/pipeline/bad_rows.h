@@ -19,8 +19,10 @@
 // reject_dir.
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "types/row_batch.h"
@@ -65,12 +67,26 @@ class RejectFile {
   const std::string& path() const { return path_; }
   std::int64_t count() const;
 
+  // A file of its own for one try of part `index` of a parallel load: "<path>.part-<index>"
+  // (private like the table's), truncated when the part's next try opens it again. Keep()
+  // appends its lines to the table's file once the part's rows have committed, and removes it;
+  // otherwise the destructor removes it, so a part that is redone never writes its rejected
+  // rows twice.
+  static std::unique_ptr<RejectFile> ForPart(RejectFile& table_file, std::size_t index);
+  void Keep();
+
  private:
+  RejectFile(std::string table, std::string path, RejectFile* keep_into);
+  void Append(std::string_view lines, std::int64_t rows);               // thread-safe
+  void AppendFile(int fd, const std::string& path, std::int64_t rows);  // thread-safe
+  void WriteAll(std::string_view data);                                 // REQUIRES: mu_ held
+
   std::string table_;
   std::string path_;
   int fd_ = -1;
   mutable std::mutex mu_;
   std::int64_t count_ = 0;
+  RejectFile* keep_into_ = nullptr;  // ForPart: the table's file
 };
 
 }  // namespace etl::pipeline

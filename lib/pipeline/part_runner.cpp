@@ -116,9 +116,17 @@ class PartRunner {
       in_doubt = false;
     }
     source::BeginSnapshot(*s.mysql);
+    // The try's rejected rows join the table's reject file only once its rows have committed.
+    LoadUnitContext unit = unit_;
+    std::unique_ptr<RejectFile> rejects;
+    if (unit.bad_rows.rejects != nullptr) {
+      rejects = RejectFile::ForPart(*unit.bad_rows.rejects, index);
+      unit.bad_rows.rejects = rejects.get();
+    }
     const LoadUnitResult r =
-        RunLoadUnit(unit_, s, PlanPart(base_, key_part), nullptr, index,
+        RunLoadUnit(unit, s, PlanPart(base_, key_part), nullptr, index,
                     sink::KeyRange{key_part.lo, key_part.hi}, &cancel_, &in_doubt);
+    if (rejects) rejects->Keep();
     spdlog::info("{}: part {}/{} key range {}: {} rows", name_, index + 1, queue_.count,
                  key_part.Describe(), r.counters.rows_written);
     std::lock_guard lock(queue_.mu);

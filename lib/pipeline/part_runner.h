@@ -12,6 +12,10 @@
 // their statements), and its error is rethrown once every worker has stopped; a connection loss
 // that the part's retries did not overcome is then final (the table is not redone on top).
 //
+// A part's rejected rows (on_bad_row: reject) are written to a file of the try's own and
+// appended to the table's reject file once the part's rows have committed, so a part that is
+// redone lists its bad rows once.
+//
 // `totals` and `retries` are added to as parts finish and retry (from the worker threads;
 // RunParts serialises its own additions). REQUIRES: the load has begun with N = parts.size().
 

@@ -7,6 +7,7 @@
 // "Mid-load" is made deterministic by slowing the target down: an event trigger gives every
 // table created in the test's schema (the target or the parallel stage) a row trigger that
 // sleeps, and the fault is injected once pg_stat_progress_copy shows the COPY has written rows.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -199,6 +200,35 @@ TEST_CASE("cli retry: a terminated COPY backend of one parallel part redoes that
   CheckAllRows(o, "retry_pgpart", 2000);
   CHECK(JsonInt(o.report, "retries") == 1);  // one part, not the table
   CHECK_THAT(o.run.err, Catch::Matches("(.|\n)*t part [1-4]/4: connection lost on try 1(.|\n)*"));
+}
+
+TEST_CASE("cli retry: a redone parallel part lists its rejected rows once",
+          "[cli][faults][retry]") {
+  Source(2000);
+  // One bad row (a NUL in text) early in each of the 4 parts.
+  MySql("UPDATE t SET s = CONCAT('bad', CHAR(0)) WHERE id IN (7, 507, 1007, 1507)", kDb);
+  SlowTables slow("retry_rejects", 2);
+  // The job header's reject_dir: the temporary directory's "rejects".
+  const std::string job = Job("retry_rejects", kQuickRetry,
+                              "    batch_size: 100\n    on_bad_row: reject\n"
+                              "    performance: {strategy: parallel, parallel_chunks: 4}\n");
+  const std::string dir =
+      job.substr(job.find("reject_dir: ") + 12,
+                 job.find('\n', job.find("reject_dir: ")) - job.find("reject_dir: ") - 12);
+  const auto o = RunWithFault("retry-rejects", job, 50, [](const std::string& pid) {
+    Psql("SELECT pg_terminate_backend(" + pid + ")");
+  });
+  INFO(o.run.err.substr(0, 6000));
+  CHECK(o.run.exit_code == 0);
+  CHECK(JsonInt(o.report, "retries") == 1);  // the killed part, after its bad row was rejected
+  CHECK(Trim(Psql("SELECT count(*) FROM retry_rejects.t")) == "1996");
+  const std::string lines = ReadFile(dir + "/t.rejects.jsonl");
+  CHECK(std::count(lines.begin(), lines.end(), '\n') == 4);
+  for (const char* id : {"\"7\"", "\"507\"", "\"1007\"", "\"1507\""}) {
+    CHECK_THAT(lines, Catch::Contains(std::string("{\"id\":") + id + "}"));
+  }
+  CHECK(JsonInt(o.report, "rows_rejected") == 4);
+  CHECK(Trim(etl::testing::RunShell("ls '" + dir + "' | grep -c part || true").out) == "0");
 }
 
 TEST_CASE("cli retry: a killed MariaDB reader connection is redone", "[cli][faults][retry]") {
