@@ -12,9 +12,26 @@
 #include "sink/type_name.h"
 #include "source/key_choice.h"
 #include "source/table_stats.h"
+#include "types/text_check.h"
 
 namespace etl::pipeline {
 namespace {
+
+// A cursor value as the plan line shows it: text as it is; bytes that are not printable UTF-8
+// (a binary key: NUL, 0xFF, control bytes) as 0x<hex>, the way MySQL writes a binary literal.
+std::string ShownCursorValue(std::string_view v) {
+  const bool printable =
+      types::TextProblem(v) == nullptr &&
+      std::none_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (printable) return std::string(v);
+  static const char* digits = "0123456789abcdef";
+  std::string out = "0x";
+  for (unsigned char c : v) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
 
 // MySQL sorts ENUM and SET columns by their position in the definition but compares them with
 // a string literal by name, so `col > 'x' ORDER BY col` pages skip or repeat rows.
@@ -393,7 +410,10 @@ std::string FormatPlanLine(const TablePlan& p) {
     if (!p.incremental) {
       line += ", full reload (--full)";
     } else if (p.target.watermark) {
-      line += fmt::format(", incremental after [{}]", Join(*p.target.watermark, ", "));
+      std::vector<std::string> shown;
+      for (const auto& v : *p.target.watermark)
+        shown.push_back(ShownCursorValue(v));
+      line += fmt::format(", incremental after [{}]", Join(shown, ", "));
     } else {
       line += ", incremental (no watermark yet: everything)";
     }

@@ -103,6 +103,14 @@ TEST_CASE("incremental types: a binary(16) UUID key in the cursor syncs over sev
   Run r4 = RunJob(job);
   REQUIRE(r4.exit_code == 0);
   CHECK(JsonInt(r4.json, "rows_read") == 0);
+  // plan shows the binary half of the watermark as a hex literal, never as raw bytes.
+  const auto plan = RunEtl({"plan", job});
+  INFO("plan: " << plan.out << plan.err);
+  CHECK(plan.exit_code == 0);
+  const std::string stored =
+      Trim(Psql("SELECT watermark->1->>'hex' FROM \"" + schema + "\".etl_state"));
+  CHECK_THAT(plan.out,
+             Catch::Contains("incremental after [2024-02-01 00:00:00.000000, 0x" + stored + "]"));
   // verify compares up to the binary watermark: the same rows on both sides.
   const auto verify = RunEtl({"verify", job});
   INFO("verify: " << verify.out << verify.err);
