@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/fault_injection.h"
 #include "support/test_env.h"
 
 namespace {
@@ -504,4 +505,60 @@ TEST_CASE("reload target: a merge writes only the rows that changed, for every s
     CHECK(Trim(Psql("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema +
                     "' AND tablename LIKE 'etl_stage%'")) == "0");
   }
+}
+
+TEST_CASE("reload target: other writers of the target wait for a comparing merge's commit",
+          "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_writer";
+  const std::string schema = "reload_writer";
+  MakeSource(db, 20000);
+  etl::testing::ResetPgSchema(schema);
+  const std::string job = Job(db, schema, "");
+  REQUIRE(Run(job, "copy_csv").exit_code == 0);
+  const std::string q = "\\\"" + schema + "\\\".";
+  MySql("UPDATE t SET s = 'from the source' WHERE id = 1", db);
+  auto poll = [](const std::string& sql) {
+    const auto start = std::chrono::steady_clock::now();
+    while (etl::testing::SecondsSince(start) < 30) {
+      if (Trim(Psql(sql)) == "1") return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  };
+  // The reload's update of row 1 takes 3 s (a user's trigger), so the load holds its lock on
+  // the target for at least that long, deterministically.
+  Psql("CREATE FUNCTION \"" + schema +
+       "\".slow_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.id = 1 THEN PERFORM "
+       "pg_sleep(3); END IF; RETURN NEW; END $$; CREATE TRIGGER slow BEFORE UPDATE ON \"" +
+       schema + "\".t FOR EACH ROW EXECUTE FUNCTION \"" + schema + "\".slow_row()");
+  auto as = [](const std::string& app, const std::string& sql) {
+    std::string c = PsqlCommand(sql);
+    c.replace(c.find("PGAPPNAME=dashboard"), 19, "PGAPPNAME=" + app);
+    return c;
+  };
+  etl::testing::EtlProcess etl(
+      {"run", job, "--strategy", "parallel", "--progress", "never", "--log-level", "debug"});
+  REQUIRE(
+      poll("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN "
+           "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" +
+           schema + "' AND c.relname = 't' AND l.mode <> 'AccessShareLock' AND l.granted"));
+  const std::string done = WriteTempFile("reload-writer.done", "");
+  RunShell("(" + as("writer", "UPDATE " + q + "t SET s = 'from a writer' WHERE id = 2") +
+           "; echo ok > '" + done + "') >/dev/null 2>&1 &");
+  // The writer waits for the lock while the load runs (readers would not).
+  CHECK(
+      poll("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'writer' AND "
+           "wait_event_type = 'Lock'"));
+  CHECK(Trim(Psql("SELECT count(*) FROM \"" + schema + "\".t")) == "20000");
+  const auto r = etl.Wait(std::chrono::seconds(60));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("compared with the target's") != std::string::npos);
+  const auto start = std::chrono::steady_clock::now();
+  while (ReadFile(done).empty() && etl::testing::SecondsSince(start) < 30)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // The writer's change came after the reload's, so it stays; the reload's is there too.
+  CHECK(Trim(Psql("SELECT s FROM \"" + schema + "\".t WHERE id = 2")) == "from a writer");
+  CHECK(Trim(Psql("SELECT s FROM \"" + schema + "\".t WHERE id = 1")) == "from the source");
 }
