@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Configures and builds etl with CMake.
 #
-#   scripts/build.sh [--werror] [--debug] [--sanitize | --fuzz] [BUILD_DIR] [-- EXTRA_CMAKE_ARGS...]
+#   scripts/build.sh [--werror] [--debug] [--sanitize | --fuzz] [--target T]... [BUILD_DIR]
+#                    [-- EXTRA_CMAKE_ARGS...]
 #
 # BUILD_DIR defaults to <repo>/build. The build type is Release (--debug: Debug; or set
 # CMAKE_BUILD_TYPE). Warnings are errors (ETL_WARNINGS_AS_ERRORS=ON) with --werror, when
 # CI=true, or when ETL_WARNINGS_AS_ERRORS=ON is in the environment. Builds with all cores.
-# --sanitize: everything (app and tests) with -fsanitize=address,undefined, no recovery, into
-#   <repo>/build-sanitize by default (-O1 -g1; the compiler is $CXX or c++).
+# --sanitize: the app and the tests scripts/sanitize.sh runs, with -fsanitize=address,undefined,
+#   no recovery, into <repo>/build-sanitize by default (-O1 -g1, test code -O0; the compiler is
+#   $CXX or c++).
 # --fuzz: only the libFuzzer targets (tests/fuzz), with clang++-14 and address,undefined, into
 #   <repo>/build-fuzz by default. See docs/hardening.md.
+# --target T: build only target T (and what it needs); repeatable. Default: everything.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,13 +35,18 @@ while (($# > 0)); do
     --debug) build_type=Debug ;;
     --sanitize) flavour=sanitize ;;
     --fuzz) flavour=fuzz ;;
+    --target)
+      (($# > 1)) || die "--target needs a target name"
+      shift
+      targets+=(--target "$1")
+      ;;
     --)
       shift
       extra_args=("$@")
       break
       ;;
     -h | --help)
-      sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     -*) die "unknown option '$1' (see --help)" ;;
@@ -65,7 +73,7 @@ case "$flavour" in
     clangxx=$(command -v clang++-14 || command -v clang++ || true)
     [[ -n "$clangxx" ]] || die "--fuzz needs clang++-14 (run scripts/install-deps.sh)"
     flavour_args=(-DCMAKE_CXX_COMPILER="$clangxx" -DETL_FUZZ=ON -DETL_SANITIZE=address,undefined)
-    targets=(--target spec_loader_fuzz)
+    ((${#targets[@]} > 0)) || targets=(--target spec_loader_fuzz)
     ;;
 esac
 

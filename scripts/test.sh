@@ -5,11 +5,13 @@
 #
 #   scripts/test.sh [--hardening] [CTEST_ARGS...]
 #
-# --hardening (what .ci/run uses) also builds the sanitizer build (scripts/build.sh --sanitize,
-# <repo>/build-sanitize) and the fuzz build (scripts/build.sh --fuzz, <repo>/build-fuzz) and adds
-# two tests to the run: hardening.sanitizers (scripts/sanitize.sh: the unit, source/sink and
-# end-to-end load tests under ASan+UBSan) and hardening.fuzz (scripts/fuzz.sh: the spec fuzzer for
-# 60 s), so that ctest's summary covers them. See docs/hardening.md.
+# --hardening (what .ci/run uses) also adds to the run the sanitizer build (scripts/build.sh
+# --sanitize, <repo>/build-sanitize), the fuzz build (scripts/build.sh --fuzz, <repo>/build-fuzz),
+# the sanitizer suite (scripts/sanitize.sh: the unit, source/sink and end-to-end load tests under
+# ASan+UBSan, as hardening.sanitizers.unit, .source-sink and .cli) and the spec fuzzer for 60 s
+# (hardening.fuzz). The two builds are ctest tests too (hardening.build.*), run beside the main
+# build's tests, so that their time overlaps and ctest's summary covers everything. See
+# docs/hardening.md and tests/CMakeLists.txt.
 # Other arguments are passed to ctest (e.g. `-L unit`, `-R config`); the exit code is ctest's.
 # The servers are left running (scripts/servers.sh stop stops them).
 set -euo pipefail
@@ -27,13 +29,17 @@ fi
 
 cd "$REPO_ROOT"
 scripts/install-deps.sh
+# The servers start (initialise) while the main build compiles.
+servers_log="$(mktemp)"
+scripts/servers.sh start --tls >"$servers_log" 2>&1 &
+servers_pid=$!
 scripts/build.sh --werror "$BUILD_DIR" -- -DETL_HARDENING_TESTS="$hardening" \
   -DETL_SANITIZE_BUILD_DIR="$SANITIZE_DIR" -DETL_FUZZ_BUILD_DIR="$FUZZ_DIR"
-if [[ $hardening == ON ]]; then
-  scripts/build.sh --werror --sanitize "$SANITIZE_DIR"
-  scripts/build.sh --werror --fuzz "$FUZZ_DIR"
-fi
-scripts/servers.sh start --tls
+servers_status=0
+wait "$servers_pid" || servers_status=$?
+cat "$servers_log"
+rm -f "$servers_log"
+((servers_status == 0)) || { echo "test.sh: the servers did not start" >&2; exit 1; }
 eval "$(scripts/servers.sh env)"
 
 echo "test.sh: ctest --test-dir $BUILD_DIR --output-on-failure -j2 $*"
