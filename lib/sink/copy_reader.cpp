@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include <spdlog/spdlog.h>
+#include "sink/copy_out.h"
 
 namespace etl::sink {
 namespace {
@@ -82,10 +82,7 @@ void UnescapeCopyText(std::string_view field, std::string& out) {
 
 CopyReader::CopyReader(PgConnection& conn, const std::string& select, std::string context)
     : conn_(conn), statement_("COPY (" + select + ") TO STDOUT"), context_(std::move(context)) {
-  PgResult r = conn_.Check(PQexec(conn_.get(), statement_.c_str()), statement_);
-  if (r.status() != PGRES_COPY_OUT) {
-    throw PgError(context_ + ": expected COPY OUT state for: " + statement_);
-  }
+  StartCopyOut(conn_, statement_, context_);
   copying_ = true;
 }
 
@@ -161,31 +158,13 @@ bool CopyReader::ReadBatch(types::RowBatch& out, std::size_t max_rows) {
 
 void CopyReader::Finish() {
   copying_ = false;
-  PgResult result(PQgetResult(conn_.get()));
-  // Drain any further results so the connection is idle again.
-  while (PGresult* extra = PQgetResult(conn_.get()))
-    PQclear(extra);
-  conn_.Check(result.release(), statement_);
+  FinishCopyOut(conn_, statement_);
 }
 
 void CopyReader::Close() noexcept {
   if (!copying_) return;
   copying_ = false;
-  try {
-    if (PGcancel* cancel = PQgetCancel(conn_.get())) {
-      char error[256];
-      PQcancel(cancel, error, sizeof error);
-      PQfreeCancel(cancel);
-    }
-    for (;;) {
-      CopyBuffer buffer;
-      if (PQgetCopyData(conn_.get(), &buffer.data, 0) < 0) break;
-    }
-    while (PGresult* r = PQgetResult(conn_.get()))
-      PQclear(r);
-  } catch (...) {
-    spdlog::debug("{}: stopping the COPY failed", context_);
-  }
+  StopCopyOut(conn_, context_);
 }
 
 }  // namespace etl::sink

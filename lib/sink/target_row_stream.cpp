@@ -2,8 +2,7 @@
 
 #include <cstring>
 
-#include <spdlog/spdlog.h>
-
+#include "sink/copy_out.h"
 #include "sink/pg_quote.h"
 
 namespace etl::sink {
@@ -52,10 +51,7 @@ TargetRowStream::TargetRowStream(PgConnection& conn, std::string_view schema,
                (where.empty() ? "" : " WHERE " + where) + " ORDER BY " + key +
                ") TO STDOUT (FORMAT binary)";
   conn_.Exec("SET enable_sort = off");
-  PgResult r = conn_.Check(PQexec(conn_.get(), statement_.c_str()), statement_);
-  if (r.status() != PGRES_COPY_OUT) {
-    throw PgError(context_ + ": expected COPY OUT state for: " + statement_);
-  }
+  StartCopyOut(conn_, statement_, context_);
   copying_ = true;
 }
 
@@ -130,33 +126,14 @@ bool TargetRowStream::Next() {
 
 void TargetRowStream::Finish() {
   copying_ = false;
-  PgResult result(PQgetResult(conn_.get()));
-  while (PGresult* extra = PQgetResult(conn_.get()))
-    PQclear(extra);
-  conn_.Check(result.release(), statement_);
+  FinishCopyOut(conn_, statement_);
 }
 
 void TargetRowStream::Close() noexcept {
   Release();
   if (!copying_) return;
   copying_ = false;
-  try {
-    if (PGcancel* cancel = PQgetCancel(conn_.get())) {
-      char error[256];
-      PQcancel(cancel, error, sizeof error);
-      PQfreeCancel(cancel);
-    }
-    for (;;) {
-      char* data = nullptr;
-      const int n = PQgetCopyData(conn_.get(), &data, 0);
-      if (data != nullptr) PQfreemem(data);
-      if (n < 0) break;
-    }
-    while (PGresult* r = PQgetResult(conn_.get()))
-      PQclear(r);
-  } catch (...) {
-    spdlog::debug("{}: stopping the COPY failed", context_);
-  }
+  StopCopyOut(conn_, context_);
 }
 
 }  // namespace etl::sink
