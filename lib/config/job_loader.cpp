@@ -217,17 +217,27 @@ class JobLoader {
       job_reader_.Error(field, "must not be empty");
       return;
     }
-    fs::path tables_path(*text_value);
-    if (tables_path.is_relative()) tables_path = fs::path(path_).parent_path() / tables_path;
-    const std::string tables_name = tables_path.string();
+    auto resolve = [&](const std::string& name) {
+      fs::path p(name);
+      if (p.is_relative()) p = fs::path(path_).parent_path() / p;
+      return p.string();
+    };
+    const std::string tables_name = resolve(*text_value);
+    // Messages name the file as written when ${VAR} interpolation changed the name: the
+    // substituted value may be a secret. (Diagnostics in the file are prefixed with it too.)
+    const std::string& written = field.value.Scalar();
+    const bool interpolated = written != *text_value;
+    const std::string shown_name = interpolated ? resolve(written) : tables_name;
 
     std::string error;
     const auto text = ReadFile(tables_name, error);
     if (!text) {
-      job_reader_.Error(field, "cannot read tables file '" + tables_name + "': " + error);
+      job_reader_.Error(field, "cannot read tables file '" + shown_name + "'" +
+                                   (interpolated ? " (value from the environment not shown)" : "") +
+                                   ": " + error);
       return;
     }
-    tables_reader_.emplace(tables_name, env_, diagnostics_);
+    tables_reader_.emplace(shown_name, env_, diagnostics_);
     SpecReader& r = *tables_reader_;
     const auto root = ParseYaml(*text, r);
     if (!root) return;

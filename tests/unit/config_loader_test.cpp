@@ -799,9 +799,6 @@ TEST_CASE("every prefix of a valid spec loads without throwing") {
   CHECK(rejected > 0);
 }
 
-}  // namespace
-}  // namespace etl::config
-
 namespace etl::config {
 namespace {
 
@@ -904,6 +901,30 @@ TEST_CASE("schema: unknown keys and wrong types are located", "[schema]") {
                 "job.yml:12:12: error: schema.indexes: expected true or false, got 'yes'"});
   ExpectErrors(kMinimal + "schema: true\n",
                {"job.yml:10:9: error: schema: expected a mapping, got 'true'"});
+}
+
+}  // namespace
+}  // namespace etl::config
+
+TEST_CASE("tables_file: a name built from the environment is shown as written, never expanded") {
+  const std::string secret = "s3cr3t-Q7z";
+  const std::string tables_path = ::etl::testing::WriteTempFile("config_tables_" + secret + ".yml",
+                                                                "orders:\n  batch_size: -1\n");
+  const std::string dir = tables_path.substr(0, tables_path.rfind('/'));
+  const std::string head = "version: 1\nsource: {user: u, database: d}\ntarget: {database: d}\n";
+  for (const std::string name :
+       {"config_tables_${TABLES_PART}.yml", "missing_${TABLES_PART}.yml"}) {
+    const LoadResult r = LoadJobSpecFromString(
+        head + "tables_file: " + name + "\n", dir + "/job.yml", FakeEnv({{"TABLES_PART", secret}}));
+    const std::vector<std::string> lines = Lines(r);
+    INFO(::Catch::Detail::stringify(lines));
+    CHECK_FALSE(r.ok());
+    REQUIRE_FALSE(lines.empty());
+    for (const auto& line : lines) {
+      CHECK(line.find(secret) == std::string::npos);
+      CHECK(line.find("${TABLES_PART}") != std::string::npos);  // the file as written
+    }
+  }
 }
 
 }  // namespace
