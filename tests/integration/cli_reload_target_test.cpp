@@ -540,15 +540,15 @@ TEST_CASE("reload target: other writers of the target wait for a comparing merge
   etl::testing::EtlProcess etl(
       {"run", job, "--strategy", "parallel", "--progress", "never", "--log-level", "debug"});
   REQUIRE(
-      poll("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN "
-           "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" +
+      poll("SELECT (count(*) > 0)::int FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" +
            schema + "' AND c.relname = 't' AND l.mode <> 'AccessShareLock' AND l.granted"));
   const std::string done = WriteTempFile("reload-writer.done", "");
   RunShell("(" + as("writer", "UPDATE " + q + "t SET s = 'from a writer' WHERE id = 2") +
            "; echo ok > '" + done + "') >/dev/null 2>&1 &");
   // The writer waits for the lock while the load runs (readers would not).
   CHECK(
-      poll("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'writer' AND "
+      poll("SELECT (count(*) > 0)::int FROM pg_stat_activity WHERE application_name = 'writer' AND "
            "wait_event_type = 'Lock'"));
   CHECK(Trim(Psql("SELECT count(*) FROM \"" + schema + "\".t")) == "20000");
   const auto r = etl.Wait(std::chrono::seconds(60));
