@@ -33,10 +33,6 @@ ChangedRowsSink::ChangedRowsSink(PgConnection& conn, std::unique_ptr<BatchSink> 
 
 ChangedRowsSink::~ChangedRowsSink() = default;
 
-void ChangedRowsSink::Advance() {
-  target_->Next();
-}
-
 void ChangedRowsSink::Write(const types::RowBatch& batch, std::size_t begin, std::size_t end,
                             std::vector<BadValue>& bad) {
   if (begin >= end) return;
@@ -67,7 +63,7 @@ void ChangedRowsSink::Write(const types::RowBatch& batch, std::size_t begin, std
     previous_key_ = key;
     while (target_->valid() && target_->key() < key) {
       pending_deletes_.push_back(target_->key());
-      Advance();
+      target_->Next();
     }
     const bool target_has = target_->valid() && target_->key() == key;
     bool same = false;
@@ -80,7 +76,7 @@ void ChangedRowsSink::Write(const types::RowBatch& batch, std::size_t begin, std
       while (next_bad < encode_bad_.size() && encode_bad_[next_bad].row == r)
         ++next_bad;
     }
-    if (target_has) Advance();
+    if (target_has) target_->Next();
     if (same) {
       ++unchanged_;
       if (run != end) {
@@ -112,7 +108,7 @@ void ChangedRowsSink::Forward(const types::RowBatch& batch, std::size_t begin, s
 void ChangedRowsSink::EndOfRows() {
   while (target_->valid()) {
     pending_deletes_.push_back(target_->key());
-    Advance();
+    target_->Next();
   }
 }
 
@@ -126,16 +122,14 @@ void ChangedRowsSink::WriteDeletedKeys() {
   if (pending_deletes_.empty()) return;
   // The row keys are unique, so a key is recorded once; duplicates would only delete twice.
   std::string data;
-  data.reserve(19 + pending_deletes_.size() * 14 + 2);
-  data.append("PGCOPY\n\377\r\n", 11);
-  copy_binary::PutInt32(data, 0);
-  copy_binary::PutInt32(data, 0);
+  data.reserve(copy_binary::kCopyHeaderSize + pending_deletes_.size() * 14 + 2);
+  copy_binary::PutCopyHeader(data);
   for (std::int64_t k : pending_deletes_) {
     copy_binary::PutInt16(data, 1);
     copy_binary::PutInt32(data, 8);
     copy_binary::PutInt64(data, k);
   }
-  copy_binary::PutInt16(data, -1);
+  copy_binary::PutCopyTrailer(data);
   CopyWriter copy(conn_, deleted_keys_.schema, deleted_keys_.table, {deleted_keys_.column},
                   "FORMAT binary");
   copy.Begin();

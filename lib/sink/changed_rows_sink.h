@@ -70,7 +70,6 @@ class ChangedRowsSink final : public BatchSink {
  private:
   void Forward(const types::RowBatch& batch, std::size_t begin, std::size_t end,
                std::vector<BadValue>& bad);
-  void Advance();
   void WriteDeletedKeys();
   void Refresh();
 

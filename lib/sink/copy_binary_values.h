@@ -17,6 +17,7 @@
 //                   int32 length and int32 lower bound (1), per element int32 length + bytes;
 //                   the empty array is ndim 0 with no dimensions
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -37,6 +38,18 @@ inline void PutInt32(std::string& out, std::int32_t v) {
 inline void PutInt64(std::string& out, std::int64_t v) {
   PutInt32(out, static_cast<std::int32_t>(static_cast<std::uint64_t>(v) >> 32));
   PutInt32(out, static_cast<std::int32_t>(static_cast<std::uint64_t>(v) & 0xffffffffu));
+}
+// The stream's frame: the 11-byte signature, int32 flags (0: no OIDs) and int32 header
+// extension length (0) before the first row; int16 -1 after the last.
+inline constexpr std::string_view kCopySignature{"PGCOPY\n\377\r\n\0", 11};
+inline constexpr std::size_t kCopyHeaderSize = kCopySignature.size() + 8;
+inline void PutCopyHeader(std::string& out) {
+  out.append(kCopySignature);
+  PutInt32(out, 0);
+  PutInt32(out, 0);
+}
+inline void PutCopyTrailer(std::string& out) {
+  PutInt16(out, -1);
 }
 // Overwrites 4 bytes at `pos` (a length written before its value was known).
 inline void PatchInt32(std::string& out, std::size_t pos, std::int32_t v) {

@@ -14,8 +14,6 @@ using namespace copy_binary;
 using types::ConvertStatus;
 using types::ValueKind;
 
-constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // 11 bytes with its NUL
-
 enum class FieldResult : unsigned char { kOk, kNull, kBad };
 
 template <typename Int>
@@ -35,12 +33,8 @@ class BinaryEncoder final : public CopyEncoder {
   explicit BinaryEncoder(const std::vector<types::TargetColumn>& columns)
       : CopyEncoder(config::CopyFormat::kBinary, columns) {}
 
-  void BeginStream(std::string& out) override {
-    out.append(kSignature, 11);
-    PutInt32(out, 0);  // flags: no OIDs
-    PutInt32(out, 0);  // header extension length
-  }
-  void EndStream(std::string& out) override { PutInt16(out, -1); }
+  void BeginStream(std::string& out) override { PutCopyHeader(out); }
+  void EndStream(std::string& out) override { PutCopyTrailer(out); }
 
   std::size_t EncodeRows(const types::RowBatch& batch, std::size_t begin, std::size_t end,
                          std::string& out, std::vector<BadValue>& bad) override {

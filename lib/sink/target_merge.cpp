@@ -68,15 +68,14 @@ class MergeLoad final : public TargetLoad {
     const std::string stage = OpenStagedApply(conn);
     const std::string target = QualifiedName(spec_.schema, spec_.table);
     conn.Exec("ANALYZE " + stage);
-    const TargetShape shape = InspectTarget(conn, spec_.schema, spec_.table, names_, spec_.key);
-    const bool keyed = !spec_.key.empty() && shape.has_unique_key;
     CommitSummary summary;
     if (compare_) {
-      // Only the staged rows differ from the target's; the keys to delete were recorded.
+      // Only the staged rows differ from the target's; the keys to delete were recorded. The
+      // shape is Begin's: the lock held since then keeps foreign keys from being added.
       const std::string keys =
           QualifiedName(spec_.parts == 1 ? "pg_temp" : spec_.schema, deleted_keys_);
       conn.Exec("ANALYZE " + keys);
-      CheckDeletedKeys(conn, shape, keys);
+      CheckDeletedKeys(conn, begin_shape_, keys);
       summary.deleted =
           conn.Query(fmt::format("DELETE FROM {} t USING {} d WHERE t.{} = d.{}", target, keys,
                                  QuoteIdent(spec_.key[0]), QuoteIdent(spec_.key[0])))
@@ -89,6 +88,8 @@ class MergeLoad final : public TargetLoad {
       FinishCommit(conn, record);
       return summary;
     }
+    const TargetShape shape = InspectTarget(conn, spec_.schema, spec_.table, names_, spec_.key);
+    const bool keyed = !spec_.key.empty() && shape.has_unique_key;
     if (keyed) CheckReferences(conn, shape, stage);
 
     if (keyed) {
@@ -202,7 +203,8 @@ class MergeLoad final : public TargetLoad {
   // order), the binary format for every column (rows are compared as COPY BINARY bytes), the
   // target's column types those of the stage (so equal bytes are equal values), and foreign
   // keys in that reference that key only (the keys that leave are all it can check).
-  std::string WhyNotCompare(PgConnection& conn) const {
+  // Keeps the target's shape in begin_shape_ once it has read it.
+  std::string WhyNotCompare(PgConnection& conn) {
     if (spec_.key.size() != 1) return "the key is not a single column";
     const auto key = std::find_if(spec_.columns.begin(), spec_.columns.end(),
                                   [&](const auto& c) { return c.name == spec_.key[0]; });
@@ -213,9 +215,9 @@ class MergeLoad final : public TargetLoad {
     }
     const auto encoder = CopyEncoder::Create(config::CopyFormat::kBinary, spec_.columns);
     if (encoder->format() != config::CopyFormat::kBinary) return encoder->fallback_reason();
-    const TargetShape shape = InspectTarget(conn, spec_.schema, spec_.table, names_, spec_.key);
-    if (!shape.has_unique_key) return "the target has no unique index on the key";
-    for (const ForeignKeyIn& fk : shape.referenced_by) {
+    begin_shape_ = InspectTarget(conn, spec_.schema, spec_.table, names_, spec_.key);
+    if (!begin_shape_.has_unique_key) return "the target has no unique index on the key";
+    for (const ForeignKeyIn& fk : begin_shape_.referenced_by) {
       if (fk.self) return "the target references itself";
       if (fk.referenced_columns != spec_.key) {
         return "foreign key " + fk.name + " references other columns than the key";
@@ -268,6 +270,7 @@ class MergeLoad final : public TargetLoad {
 
   std::vector<std::string> names_;
   bool compare_ = false;
+  TargetShape begin_shape_;  // read by Begin (WhyNotCompare); used by a comparing Commit
 };
 
 }  // namespace

@@ -1,16 +1,16 @@
 #include "sink/target_row_stream.h"
 
-#include <cstring>
+#include <string_view>
 
+#include "sink/copy_binary_values.h"
 #include "sink/copy_out.h"
 #include "sink/pg_quote.h"
 
 namespace etl::sink {
 namespace {
 
-// PGCOPY\n\377\r\n\0, int32 flags, int32 header extension length.
-constexpr std::size_t kSignatureSize = 11;
-constexpr std::size_t kHeaderSize = kSignatureSize + 8;
+using copy_binary::kCopySignature;
+constexpr std::size_t kHeaderSize = copy_binary::kCopyHeaderSize;
 
 std::uint32_t BigEndian32(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
@@ -81,10 +81,10 @@ bool TargetRowStream::Next() {
     const char* data = buffer_;
     auto size = static_cast<std::size_t>(n);
     if (!header_seen_) {  // the header arrives with the first row
-      if (size < kHeaderSize || std::memcmp(data, "PGCOPY\n\377\r\n", kSignatureSize) != 0) {
+      if (size < kHeaderSize || std::string_view(data, kCopySignature.size()) != kCopySignature) {
         throw PgError(context_ + ": not a COPY BINARY stream: " + statement_);
       }
-      const std::size_t extension = BigEndian32(data + kSignatureSize + 4);
+      const std::size_t extension = BigEndian32(data + kCopySignature.size() + 4);
       if (size < kHeaderSize + extension) throw PgError(context_ + ": short COPY BINARY header");
       data += kHeaderSize + extension;
       size -= kHeaderSize + extension;
