@@ -24,12 +24,8 @@ std::string ShownCursorValue(std::string_view v) {
       types::TextProblem(v) == nullptr &&
       std::none_of(v.begin(), v.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (printable) return std::string(v);
-  static const char* digits = "0123456789abcdef";
   std::string out = "0x";
-  for (unsigned char c : v) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
+  types::AppendHex(v, out);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sink/copy_encoder.h"
+#include "types/text_check.h"
 #include "types/value_converter.h"
 
 namespace etl::sink::copy_internal {
@@ -39,8 +40,7 @@ inline TextShape ShapeOf(types::ValueKind kind) {
   }
 }
 
-// Appends the lower-case hex digits of `bytes`.
-void AppendHex(std::string_view bytes, std::string& out);
+using types::AppendHex;  // types/text_check.h
 
 // Records a bad value (the reason is copied: bad rows are rare).
 inline void RecordBad(std::vector<BadValue>& bad, std::size_t row, std::size_t column,

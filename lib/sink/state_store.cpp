@@ -100,7 +100,6 @@ std::optional<TableState> ReadRow(PgConnection& conn, std::string_view schema,
 }  // namespace
 
 std::string JsonStringArray(const std::vector<std::string>& values) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   nlohmann::json array = nlohmann::json::array();
   for (const auto& v : values) {
     if (types::TextProblem(v) == nullptr) {
@@ -108,11 +107,7 @@ std::string JsonStringArray(const std::vector<std::string>& values) {
       continue;
     }
     std::string hex;
-    hex.reserve(v.size() * 2);
-    for (unsigned char c : v) {
-      hex += kDigits[c >> 4];
-      hex += kDigits[c & 0xF];
-    }
+    types::AppendHex(v, hex);
     array.push_back({{"hex", hex}});
   }
   return array.dump();

@@ -14,4 +14,15 @@ const char* TextProblem(std::string_view bytes) noexcept {
   return nullptr;
 }
 
+void AppendHex(std::string_view bytes, std::string& out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const std::size_t start = out.size();
+  out.resize(start + bytes.size() * 2);
+  char* p = out.data() + start;
+  for (unsigned char c : bytes) {
+    *p++ = kDigits[c >> 4];
+    *p++ = kDigits[c & 15];
+  }
+}
+
 }  // namespace etl::types

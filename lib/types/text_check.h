@@ -3,8 +3,10 @@
 // NUL byte. Used for every text-like value (text, varchar, enum, set members, json, casts).
 //
 // TextProblem returns nullptr when the bytes are acceptable, otherwise a static reason that
-// names the problem (it is copied into bad-row reports verbatim).
+// names the problem (it is copied into bad-row reports verbatim). Bytes that cannot travel as
+// text are shown as hex (AppendHex): bytea literals, a binary watermark, the plan line.
 
+#include <string>
 #include <string_view>
 
 namespace etl::types {
@@ -14,5 +16,8 @@ inline constexpr const char* kNulByteReason =
 inline constexpr const char* kInvalidUtf8Reason = "invalid UTF-8";
 
 const char* TextProblem(std::string_view bytes) noexcept;
+
+// Appends the lower-case hex digits of `bytes` (two per byte) to `out`.
+void AppendHex(std::string_view bytes, std::string& out);
 
 }  // namespace etl::types
