@@ -247,9 +247,10 @@ class TableLoad {
   }
 
   // Parallel parts' split points (source/table_stats.h): one walk over the key's index from the
-  // row total the plan has (no COUNT first); for an incremental run on its key, only over the
-  // window past the watermark. A delta on another cursor is split by the table's key range (its
-  // rows follow the cursor, not the key): balanced for the table, not for the delta.
+  // row total the plan has (no COUNT first), or none when the rows fill the key's range; for an
+  // incremental run on its key, only over the window past the watermark. A delta on another
+  // cursor is split by the table's key range (its rows follow the cursor, not the key): balanced
+  // for the table, not for the delta.
   std::vector<std::int64_t> SplitPoints(source::MySqlConnection& mysql) const {
     source::SplitOptions range;
     const bool key_window =
@@ -258,6 +259,8 @@ class TableLoad {
       if (window_.after) range.lo = std::stoll(window_.after->at(0)) + 1;
       if (window_.upto) range.hi = std::stoll(window_.upto->at(0));
     }
+    if (!range.lo) range.lo = plan_.key_min;  // the measured range bounds the rest
+    if (!range.hi) range.hi = plan_.key_max;
     if (plan_.rows_counted) {
       range.total = plan_.rows;  // exactly these rows
     } else if (plan_.rows_delta && !key_window) {

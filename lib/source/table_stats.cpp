@@ -107,6 +107,29 @@ TableStats Measure(MySqlConnection& conn, const std::string& database, const std
   return stats;
 }
 
+namespace {
+
+// The split points of [lo, hi] into `parts` ranges of equal width, when `rows` fill at least
+// kDenseKeyShare of its values; std::nullopt otherwise (the caller walks the index).
+std::optional<std::vector<std::int64_t>> EvenSplitPoints(std::int64_t lo, std::int64_t hi,
+                                                         std::int64_t rows, int parts) {
+  // Two's-complement arithmetic in uint64: hi - lo + 1 cannot overflow below 2^64 - 1.
+  const std::uint64_t width = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
+  if (width == 0 || static_cast<double>(rows) < kDenseKeyShare * static_cast<double>(width))
+    return std::nullopt;
+  const auto n = static_cast<std::uint64_t>(parts);
+  std::vector<std::int64_t> splits;
+  for (std::uint64_t i = 1; i < n; ++i) {
+    const std::uint64_t offset = width / n * i + width % n * i / n;
+    if (offset == 0) continue;
+    const auto split = static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + offset);
+    if (splits.empty() || split > splits.back()) splits.push_back(split);
+  }
+  return splits;
+}
+
+}  // namespace
+
 std::vector<std::int64_t> KeySplitPoints(MySqlConnection& conn, const std::string& database,
                                          const std::string& table, const std::string& key,
                                          const std::optional<std::string>& where, int parts,
@@ -127,6 +150,10 @@ std::vector<std::int64_t> KeySplitPoints(MySqlConnection& conn, const std::strin
       options.total
           ? *options.total
           : ParseCount(conn.QueryScalar("SELECT COUNT(*)" + from + WhereClause(where, extra(""))));
+  if (options.lo && options.hi && *options.hi >= *options.lo) {
+    const auto dense = EvenSplitPoints(*options.lo, *options.hi, total, parts);
+    if (dense) return *dense;
+  }
   // Walk forward from the previous split so that every row of the index is stepped over once
   // in total (not once per part, as OFFSET from the start would).
   std::optional<std::int64_t> previous;

@@ -20,7 +20,12 @@
 // rows of its range once in total; a parallel load bounds it to the rows it reads (the window
 // past the watermark of an incremental run) and passes the row total it already has, so no
 // COUNT(*) precedes the walk. (The optimizer's estimates cannot replace the walk: InnoDB's index
-// dives cap a range at half the table and were 2x off on a skewed key.)
+// dives cap a range at half the table and were 2x off on a skewed key.) A dense key needs no
+// walk: when the range [lo, hi] is given and the row total fills at least kDenseKeyShare of its
+// values, the split points divide the range evenly (no read). Since at most 1 - kDenseKeyShare of
+// the values are missing, no part can then be more than that share of the range short of an
+// equal part, whatever the distribution. The total may be an estimate (TABLE_ROWS): an estimate
+// that is too high only unbalances the parts; which rows a part reads never depends on it.
 // REQUIRES for KeySplitPoints/NextKeyAfter: `key` is a unique integer column (a single-column
 // primary key) whose values fit in int64. Errors: MySqlError, TableNotFound.
 
@@ -62,7 +67,9 @@ TableStats Measure(MySqlConnection& conn, const std::string& database, const std
                    const MeasureOptions& options = {});
 
 // Bounds of a split: only keys in [lo, hi] (each optional), and the rows there when known (an
-// estimate is fine: the last part takes the remainder); otherwise they are counted first.
+// estimate is fine: the last part takes the remainder); otherwise they are counted first. With
+// both bounds and a total of at least kDenseKeyShare * (hi - lo + 1), the range is divided evenly.
+inline constexpr double kDenseKeyShare = 0.9;
 struct SplitOptions {
   std::optional<std::int64_t> lo;
   std::optional<std::int64_t> hi;

@@ -1,6 +1,7 @@
 // Integration tests for source/table_stats.h against the real MariaDB.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +120,47 @@ TEST_CASE("KeySplitPoints honours the filter and small tables", "[source][stats]
   CHECK(few == std::vector<std::int64_t>{9});
   CHECK(KeySplitPoints(conn, "etl_src_stats", "tiny", "id", std::nullopt, 1).empty());
   CHECK(KeySplitPoints(conn, "etl_src_stats", "tiny", "id", std::string("id > 100"), 4).empty());
+}
+
+namespace {
+// Index entries this session has stepped over (Handler_read_next): what a split walk costs.
+std::int64_t IndexSteps(etl::source::MySqlConnection& conn) {
+  return std::stoll(conn.QueryScalar("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS"
+                                     " WHERE VARIABLE_NAME = 'HANDLER_READ_NEXT'")
+                        .value_or("-1"));
+}
+}  // namespace
+
+TEST_CASE("KeySplitPoints divides a dense key's range without reading it", "[source][stats]") {
+  CreateSkewed();
+  auto conn = Connect(TestSource("etl_src_stats"), TestEnv(std::nullopt));
+  etl::source::SplitOptions dense;
+  dense.lo = 1;
+  dense.hi = 90000;
+  dense.total = 85000;  // an estimate, 94% of the range: the range is divided evenly
+  const auto before = IndexSteps(conn);
+  CHECK(KeySplitPoints(conn, "etl_src_stats", "skewed", "id", std::nullopt, 4, dense) ==
+        std::vector<std::int64_t>{22501, 45001, 67501});
+  CHECK(IndexSteps(conn) == before);
+  dense.lo = -5;  // 3 values, 3 rows, 4 parts: fewer split points, none repeated
+  dense.hi = -3;
+  dense.total = 3;
+  CHECK(KeySplitPoints(conn, "etl_src_stats", "skewed", "id", std::nullopt, 4, dense) ==
+        std::vector<std::int64_t>{-4, -3});
+  // The whole table's range holds 100,000 rows in ~1e9 values: the walk finds the split.
+  etl::source::SplitOptions sparse;
+  sparse.lo = 1;
+  sparse.hi = 1000000 + 10000LL * 100000;
+  sparse.total = 100000;
+  const auto walked_from = IndexSteps(conn);
+  const auto splits =
+      KeySplitPoints(conn, "etl_src_stats", "skewed", "id", std::nullopt, 2, sparse);
+  CHECK(IndexSteps(conn) - walked_from >= 50000);
+  REQUIRE(splits.size() == 1);
+  CHECK(CountRange("id < " + std::to_string(splits[0])) == 50000);
+  sparse.lo = std::numeric_limits<std::int64_t>::min();  // the widest range: walked too
+  sparse.hi = std::numeric_limits<std::int64_t>::max();
+  CHECK(KeySplitPoints(conn, "etl_src_stats", "skewed", "id", std::nullopt, 2, sparse) == splits);
 }
 
 TEST_CASE("NextKeyAfter jumps over gaps", "[source][stats]") {
