@@ -1,5 +1,6 @@
 #include "sink/state_store.h"
 
+#include <array>
 #include <charconv>
 #include <stdexcept>
 
@@ -113,8 +114,34 @@ std::string JsonStringArray(const std::vector<std::string>& values) {
   return array.dump();
 }
 
+namespace {
+
+// The columns an older layout of etl_state may lack (the ALTER below adds them).
+constexpr std::array<std::string_view, 7> kAddedColumns{
+    "cursor_columns", "target_schema", "job",           "source_table",
+    "pending",        "pending_at",    "loaded_columns"};
+
+// True when `table` exists with every column of this layout: nothing to create or alter.
+bool StateTableCurrent(PgConnection& conn, const std::string& table) {
+  std::string names = "{";
+  for (std::string_view c : kAddedColumns)
+    names += std::string(names.size() > 1 ? "," : "") + std::string(c);
+  names += "}";
+  const PgResult r = conn.ExecParams(
+      "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND "
+      "NOT attisdropped AND attname = ANY ($2::name[])",
+      {table, names});
+  return r.rows() == 1 && r.String(0, 0) == std::to_string(kAddedColumns.size());
+}
+
+}  // namespace
+
 void EnsureStateTable(PgConnection& conn, std::string_view schema) {
   const std::string table = StateTable(schema);
+  // Checked in the catalog first: ALTER TABLE takes ACCESS EXCLUSIVE even when every column
+  // exists, so it would queue behind a concurrent job's open transaction on etl_state (and
+  // make readers of etl_state queue behind it) on every run.
+  if (StateTableCurrent(conn, table)) return;
   // The ALTERs bring an older layout (keyed by the job-spec name, without job, source_table,
   // target_schema or cursor_columns) up to this one; its rows keep their values, job NULL.
   const std::string sql =

@@ -41,6 +41,25 @@ TEST_CASE("state store: any bytes round-trip and the row records its owner", "[s
                   "sink_state_bytes.etl_state")) == "00ff275c80|b😀'\\\"|sink_state_bytes");
 }
 
+TEST_CASE("state store: a current etl_state is not altered, so a job's open write never blocks it",
+          "[sink][state]") {
+  etl::testing::ResetPgSchema("sink_state_busy");
+  auto conn = etl::testing::OpenTestTarget();
+  sink::EnsureSchema(conn, "sink_state_busy");
+  sink::EnsureStateTable(conn, "sink_state_busy");
+  const sink::StateWrite w{"t", {"1"}, {"id"}, "ok", 1, "j", "db.t", "", {}, 0, {"id"}};
+  sink::WriteState(conn, "sink_state_busy", w);
+
+  // Another job's final transaction has written its state row and not committed yet.
+  auto other = etl::testing::OpenTestTarget();
+  other.Exec("BEGIN; UPDATE sink_state_busy.etl_state SET rows_loaded = 2");
+  // An ALTER TABLE would wait for it (ACCESS EXCLUSIVE) and fail on the lock_timeout.
+  conn.Exec("SET lock_timeout = '500ms'");
+  CHECK_NOTHROW(sink::EnsureStateTable(conn, "sink_state_busy"));
+  other.Exec("ROLLBACK");
+  conn.Exec("RESET lock_timeout");
+}
+
 TEST_CASE("state store: an old layout is migrated in place", "[sink][state]") {
   etl::testing::ResetPgSchema("sink_state_old");
   Psql(
