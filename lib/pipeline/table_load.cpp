@@ -394,8 +394,8 @@ class TableLoad {
   void FillReport() {
     FillCounters(report_);
     if (rejects_ && rejects_->count() > 0) {
-      spdlog::warn("{}: {} bad rows written to {}", table_.name, rejects_->count(),
-                   rejects_->path());
+      spdlog::warn("{}: {} bad row{} written to {}", table_.name, rejects_->count(),
+                   rejects_->count() == 1 ? "" : "s", rejects_->path());
     }
   }
 

@@ -20,7 +20,7 @@ ChangedRowsSink::ChangedRowsSink(PgConnection& conn, std::unique_ptr<BatchSink> 
     : conn_(conn),
       stage_(std::move(stage)),
       target_(std::move(target)),
-      encoder_(CopyEncoder::Create(config::CopyFormat::kBinary, columns)),
+      encoder_(CopyEncoder::Create(config::CopyFormat::kBinary, columns, TextChecks::kTrustText)),
       key_index_(key_index),
       deleted_keys_(std::move(deleted_keys)),
       label_(std::move(label)) {

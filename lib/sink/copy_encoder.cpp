@@ -7,7 +7,8 @@ namespace etl::sink {
 CopyEncoder::~CopyEncoder() = default;
 
 std::unique_ptr<CopyEncoder> CopyEncoder::Create(config::CopyFormat format,
-                                                 const std::vector<types::TargetColumn>& columns) {
+                                                 const std::vector<types::TargetColumn>& columns,
+                                                 TextChecks checks) {
   switch (format) {
     case config::CopyFormat::kText:
       return copy_internal::MakeTextEncoder(columns);
@@ -25,7 +26,7 @@ std::unique_ptr<CopyEncoder> CopyEncoder::Create(config::CopyFormat format,
       return csv;
     }
   }
-  return copy_internal::MakeBinaryEncoder(columns);
+  return copy_internal::MakeBinaryEncoder(columns, checks);
 }
 
 std::string CopyEncoder::CopyOptions() const {

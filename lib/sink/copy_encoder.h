@@ -23,6 +23,11 @@
 // and a BadValue (sink/bad_value.h: row index in the batch, column index and name, reason) is
 // appended to `bad`.
 //
+// TextChecks::kTrustText (binary only) skips that check for text, enum and json values: for an
+// encoder whose rows are only compared, as bytes, with rows PostgreSQL sent (the comparing
+// merge, sink/changed_rows_sink.h). Bytes equal to a value PostgreSQL holds are valid already;
+// a row whose bytes differ is encoded again, checked, by the writer that stages it.
+//
 // Text travels as UTF-8: the COPY session's client_encoding must be UTF8.
 // Thread safety: an encoder is used by one thread at a time (each parallel part owns one).
 // REQUIRES: the columns passed to Create() describe the batches' columns, in order; they are
@@ -40,6 +45,11 @@
 
 namespace etl::sink {
 
+enum class TextChecks : unsigned char {
+  kValidate,   // every value PostgreSQL would refuse makes a bad row
+  kTrustText,  // text, enum and json values are copied unchecked (binary only: see above)
+};
+
 class CopyEncoder {
  public:
   virtual ~CopyEncoder();
@@ -47,7 +57,8 @@ class CopyEncoder {
   CopyEncoder& operator=(const CopyEncoder&) = delete;
 
   static std::unique_ptr<CopyEncoder> Create(config::CopyFormat format,
-                                             const std::vector<types::TargetColumn>& columns);
+                                             const std::vector<types::TargetColumn>& columns,
+                                             TextChecks checks = TextChecks::kValidate);
 
   // The format actually produced; differs from the requested one after a binary -> csv fallback.
   config::CopyFormat format() const { return format_; }

@@ -30,8 +30,9 @@ bool ParseFloat(std::string_view text, Float& value) {
 
 class BinaryEncoder final : public CopyEncoder {
  public:
-  explicit BinaryEncoder(const std::vector<types::TargetColumn>& columns)
-      : CopyEncoder(config::CopyFormat::kBinary, columns) {}
+  BinaryEncoder(const std::vector<types::TargetColumn>& columns, TextChecks checks)
+      : CopyEncoder(config::CopyFormat::kBinary, columns),
+        trust_text_(checks == TextChecks::kTrustText) {}
 
   void BeginStream(std::string& out) override { PutCopyHeader(out); }
   void EndStream(std::string& out) override { PutCopyTrailer(out); }
@@ -123,6 +124,11 @@ class BinaryEncoder final : public CopyEncoder {
     switch (col.kind) {
       case ValueKind::kText:
       case ValueKind::kEnumText:
+        if (trust_text_) {  // the converter would only check them: text is passed as it is
+          out.append(raw);
+          return FieldResult::kOk;
+        }
+        [[fallthrough]];
       case ValueKind::kGeometry:
       case ValueKind::kCast: {  // kCast never reaches here: Create() falls back to csv
         const FieldResult r = ViaConverter(col, raw, value, reason);
@@ -130,7 +136,9 @@ class BinaryEncoder final : public CopyEncoder {
         return r;
       }
       case ValueKind::kJsonb: {
-        const FieldResult r = ViaConverter(col, raw, value, reason);
+        value = raw;
+        const FieldResult r =
+            trust_text_ ? FieldResult::kOk : ViaConverter(col, raw, value, reason);
         if (r != FieldResult::kOk) return r;
         out.push_back('\1');  // jsonb binary format version
         out.append(value);
@@ -233,13 +241,15 @@ class BinaryEncoder final : public CopyEncoder {
     return FieldResult::kBad;
   }
 
+  bool trust_text_;
   std::string scratch_;
 };
 
 }  // namespace
 
-std::unique_ptr<CopyEncoder> MakeBinaryEncoder(const std::vector<types::TargetColumn>& columns) {
-  return std::make_unique<BinaryEncoder>(columns);
+std::unique_ptr<CopyEncoder> MakeBinaryEncoder(const std::vector<types::TargetColumn>& columns,
+                                               TextChecks checks) {
+  return std::make_unique<BinaryEncoder>(columns, checks);
 }
 
 }  // namespace etl::sink::copy_internal

@@ -14,7 +14,8 @@ namespace etl::sink::copy_internal {
 
 std::unique_ptr<CopyEncoder> MakeTextEncoder(const std::vector<types::TargetColumn>& columns);
 std::unique_ptr<CopyEncoder> MakeCsvEncoder(const std::vector<types::TargetColumn>& columns);
-std::unique_ptr<CopyEncoder> MakeBinaryEncoder(const std::vector<types::TargetColumn>& columns);
+std::unique_ptr<CopyEncoder> MakeBinaryEncoder(const std::vector<types::TargetColumn>& columns,
+                                               TextChecks checks);
 
 // How text and csv write a converted value.
 enum class TextShape : unsigned char {

@@ -504,6 +504,17 @@ TEST_CASE("reload target: a merge writes only the rows that changed, for every s
     CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t_view")) == "3001");
     CHECK(Trim(Psql("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema +
                     "' AND tablename LIKE 'etl_stage%'")) == "0");
+
+    // A changed row PostgreSQL cannot hold (NUL in text) is a bad row even though the
+    // comparison copies text unchecked; rejected, its old row leaves, as in any full reload.
+    MySql("UPDATE t SET s = CONCAT('a', CHAR(0), 'b') WHERE id = 15", db);
+    r = Run(Job(db, schema, "    on_bad_row: reject\n"), strategy);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("1 bad row written to") != std::string::npos);
+    CHECK(r.err.find("0 rows inserted or changed, 1 deleted, 3000 unchanged") != std::string::npos);
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t WHERE id = 15")) == "0");
+    CHECK(Psql(versions + "(1, 2999)") == before);
   }
 }
 

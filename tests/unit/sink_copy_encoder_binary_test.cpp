@@ -357,6 +357,40 @@ TEST_CASE("bytes, text, json, arrays, bits, geometry", "[sink][copy][binary]") {
         "0101000000");
 }
 
+TEST_CASE("TextChecks::kTrustText copies text and json unchecked, and only those",
+          "[sink][copy][binary]") {
+  // Three rows: invalid UTF-8 text, invalid JSON, an out-of-range smallint.
+  const std::vector<TargetColumn> cols{Column(ValueKind::kText), Column(ValueKind::kJsonb),
+                                       Column(ValueKind::kInt16)};
+  RowBatch b(3);
+  for (const auto& row :
+       {std::vector<std::string>{"\xFF", "[1]", "1"}, std::vector<std::string>{"a", "[1", "1"},
+        std::vector<std::string>{"a", "[1]", "70000"}}) {
+    b.BeginRow();
+    for (const auto& f : row)
+      b.AppendField(f);
+  }
+  auto trusting = CopyEncoder::Create(CopyFormat::kBinary, cols, etl::sink::TextChecks::kTrustText);
+  std::string out;
+  std::vector<BadValue> bad;
+  CHECK(trusting->EncodeRows(b, 0, 3, out, bad) == 2);
+  REQUIRE(bad.size() == 1);  // integers are still parsed: they have to be, to be encoded
+  CHECK(bad[0].row == 2);
+  CHECK(Hex(out.substr(0, 19)) ==
+        "0003"
+        "00000001"
+        "ff"
+        "00000004"
+        "015b315d"
+        "00000002");
+
+  auto checking = CopyEncoder::Create(CopyFormat::kBinary, cols);
+  out.clear();
+  bad.clear();
+  CHECK(checking->EncodeRows(b, 0, 3, out, bad) == 0);
+  CHECK(bad.size() == 3);
+}
+
 TEST_CASE("a multi-column row is field count + fields", "[sink][copy][binary]") {
   std::vector<TargetColumn> cols = {Column(ValueKind::kInt32), Column(ValueKind::kText),
                                     Column(ValueKind::kDate)};
