@@ -4,6 +4,7 @@
 // Every strategy; both the swap (a plain target) and the merge (a target with dependents).
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -572,4 +573,109 @@ TEST_CASE("reload target: other writers of the target wait for a comparing merge
   // The writer's change came after the reload's, so it stays; the reload's is there too.
   CHECK(Trim(Psql("SELECT s FROM \"" + schema + "\".t WHERE id = 2")) == "from a writer");
   CHECK(Trim(Psql("SELECT s FROM \"" + schema + "\".t WHERE id = 1")) == "from the source");
+}
+
+// A busy source: a writer updates, deletes and inserts rows all through the reload, and a
+// transaction holds an uncommitted update. The comparing merge must not lose, duplicate or
+// rewrite a row nobody touched, must hold only values the source really had (never the
+// uncommitted one), and the next run must catch up exactly.
+TEST_CASE("reload target: a comparing merge of a busy source loses nothing and catches up",
+          "[cli][reload]") {
+  etl::testing::RequireServers();
+  const std::string db = "reload_busy_source";
+  const int rows = 50000;
+  for (const std::string strategy : kStrategies) {
+    INFO(strategy);
+    MakeSource(db, rows);
+    const std::string schema = "reload_busy_" + strategy;
+    etl::testing::ResetPgSchema(schema);
+    const std::string q = "\"" + schema + "\".";
+    const std::string job = Job(db, schema, "");
+    REQUIRE(Run(job, "copy_csv").exit_code == 0);
+    Psql("CREATE VIEW " + q + "t_view AS SELECT id, s FROM " + q + "t");  // a merge from now on
+    Psql("DROP SCHEMA IF EXISTS \"" + schema + "_check\" CASCADE; CREATE SCHEMA \"" + schema +
+         "_check\"; CREATE TABLE \"" + schema +
+         "_check\".before AS SELECT id, s, xmin::text AS x " + "FROM " + q + "t");
+
+    // The writer touches ids that are multiples of 10 (updates), ids ending in 05 (deletes) and
+    // ids above `rows` (inserts), in autocommit statements from one client after another, until
+    // told to stop.
+    const std::string base = WriteTempFile("busy-" + strategy + ".keep", "");
+    struct StopOnExit {  // the background sessions end even when a REQUIRE below fails
+      std::string base;
+      ~StopOnExit() { RunShell("touch '" + base + ".stop' '" + base + ".release'"); }
+    } stop_on_exit{base};
+    const std::string writer =
+        "k=0; while [ ! -e '" + base + ".stop' ]; do k=$((k+1)); " +
+        etl::testing::MySqlCommandLine(db) +
+        " -e \"UPDATE t SET s = CONCAT('w', $k) WHERE id = $(( (k * 37 % 4999 + 1) * 10 ));"
+        " INSERT INTO t VALUES (" +
+        std::to_string(rows) +
+        " + $k, $k % 7, CONCAT('new', $k));"
+        " DELETE FROM t WHERE id = $(( (k % 500) * 100 + 5 ));\" >> '" +
+        base + ".writer.log' 2>&1 || break; echo $k > '" + base + ".writes'; done; echo done > '" +
+        base + ".writer.done'";
+    // The transaction in flight: row 7 updated, not committed until the test releases it; the
+    // client prints "open" once the update ran.
+    const std::string in_flight =
+        "(echo \"START TRANSACTION; UPDATE t SET s = 'in flight' WHERE id = 7; SELECT 'open';\"; "
+        "while [ ! -e '" +
+        base + ".release' ]; do sleep 0.05; done; echo 'COMMIT;') | " +
+        etl::testing::MySqlCommandLine(db) + " --unbuffered > '" + base +
+        ".flight.log' 2>&1; echo done > '" + base + ".flight.done'";
+    RunShell("(" + writer + ") >/dev/null 2>&1 & (" + in_flight + ") >/dev/null 2>&1 &");
+    auto wait_for = [](const std::function<bool()>& ok) {
+      const auto start = std::chrono::steady_clock::now();
+      while (etl::testing::SecondsSince(start) < 30) {
+        if (ok()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      return false;
+    };
+    REQUIRE(wait_for([&] {
+      return Trim(ReadFile(base + ".flight.log")) == "open" && !ReadFile(base + ".writes").empty();
+    }));
+
+    auto r = Run(job, strategy);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("compared with the target's") != std::string::npos);
+    const std::string check = "\"" + schema + "_check\".before";
+    const std::string untouched = "b.id % 10 <> 0 AND b.id % 100 <> 5 AND b.id <> 7";
+    // No row nobody touched was lost, changed or even rewritten.
+    CHECK(Trim(Psql("SELECT count(*) FROM " + check + " b LEFT JOIN " + q +
+                    "t t ON t.id = b.id WHERE " + untouched +
+                    " AND (t.id IS NULL OR t.s IS DISTINCT FROM b.s OR t.xmin::text <> b.x)")) ==
+          "0");
+    // Every touched row holds a value the source had: its old one or a writer's.
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t t LEFT JOIN " + check +
+                    " b ON b.id = t.id WHERE t.id % 10 = 0 AND t.id <= " + std::to_string(rows) +
+                    " AND t.s IS DISTINCT FROM b.s AND t.s NOT LIKE 'w%'")) == "0");
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t WHERE id > " + std::to_string(rows) +
+                    " AND s <> 'new' || (id - " + std::to_string(rows) + ")")) == "0");
+    CHECK(Trim(Psql("SELECT count(*) FROM " + q + "t t JOIN " + check +
+                    " b USING (id) WHERE id % 100 = 5 AND t.s IS DISTINCT FROM b.s")) == "0");
+    // The uncommitted update was not read.
+    CHECK(Trim(Psql("SELECT s FROM " + q + "t WHERE id = 7")) ==
+          Trim(Psql("SELECT s FROM " + check + " WHERE id = 7")));
+    CHECK(Trim(Psql("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema +
+                    "' AND tablename LIKE 'etl_stage%'")) == "0");
+
+    // The writer stops, the transaction commits: the next run brings the target level.
+    RunShell("touch '" + base + ".stop' '" + base + ".release'");
+    REQUIRE(wait_for([&] {
+      return !ReadFile(base + ".writer.done").empty() && !ReadFile(base + ".flight.done").empty();
+    }));
+    CHECK(ReadFile(base + ".writer.log").empty());  // every statement of the writer succeeded
+    CHECK(Trim(ReadFile(base + ".flight.log")) == "open");
+    r = Run(job, strategy);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(Digest(schema) == SourceDigest(db));
+    CHECK(Trim(Psql("SELECT s FROM " + q + "t WHERE id = 7")) == "in flight");
+    r = Run(job, strategy);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("0 rows inserted or changed, 0 deleted") != std::string::npos);
+    Psql("DROP SCHEMA \"" + schema + "_check\" CASCADE");
+  }
 }

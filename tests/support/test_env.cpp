@@ -52,6 +52,14 @@ std::string PsqlCommandLine() {
          ShellQuote(Env("ETL_PG_USER")) + " -d " + ShellQuote(Env("ETL_PG_DATABASE"));
 }
 
+std::string MySqlCommandLine(const std::string& database) {
+  return "MYSQL_PWD=" + ShellQuote(Env("ETL_MYSQL_PASSWORD")) +
+         " mysql --batch --skip-column-names --default-character-set=utf8mb4 --protocol=TCP -h " +
+         ShellQuote(Env("ETL_MYSQL_HOST")) + " -P " + ShellQuote(Env("ETL_MYSQL_PORT")) + " -u " +
+         ShellQuote(Env("ETL_MYSQL_USER")) +
+         (database.empty() ? "" : " -D " + ShellQuote(database));
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -141,12 +149,7 @@ void RequireServers() {
 
 std::string MySql(const std::string& sql, const std::string& database) {
   RequireServers();
-  const std::string cmd =
-      "MYSQL_PWD=" + ShellQuote(Env("ETL_MYSQL_PASSWORD")) +
-      " mysql --batch --skip-column-names --default-character-set=utf8mb4 --protocol=TCP -h " +
-      ShellQuote(Env("ETL_MYSQL_HOST")) + " -P " + ShellQuote(Env("ETL_MYSQL_PORT")) + " -u " +
-      ShellQuote(Env("ETL_MYSQL_USER")) + (database.empty() ? "" : " -D " + ShellQuote(database)) +
-      " -e " + ShellQuote(sql);
+  const std::string cmd = MySqlCommandLine(database) + " -e " + ShellQuote(sql);
   CommandResult r = RunShell(cmd);
   INFO("mysql: " << sql.substr(0, 500) << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);

@@ -41,6 +41,9 @@ std::string ShellQuote(const std::string& s);
 std::string EtlCommandLine(const std::vector<std::string>& args);
 // The shell command line of `psql -XAtq` against ETL_PG_DATABASE (append -c 'SQL').
 std::string PsqlCommandLine();
+// The shell command line of `mysql --batch --skip-column-names` in `database` ("" for none);
+// append -e 'SQL' or feed it statements on stdin.
+std::string MySqlCommandLine(const std::string& database = "");
 
 std::string Env(const char* name);  // "" when unset
 void RequireServers();              // FAILs the current test when the server variables are unset
