@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/identifier_case.h"
+#include "pipeline/watermark.h"
 #include "sink/schema_manager.h"
 #include "sink/state_store.h"
 #include "sink/target_rows.h"
@@ -195,20 +196,31 @@ void DecideStrategy(const config::JobSpec& job, source::MySqlConnection& mysql,
   p.measure.key_description = p.KeyDescription();
   std::string rows_text;
   if (const auto after = DeltaWatermark(p)) {
-    const auto count = source::CountUpTo(mysql, job.source.database, table.source_table,
-                                         table.where, p.cursor[0], p.cursor, after, cap);
+    // The window the run reads: its literals and its lookback (a lookback that does not fit
+    // the cursor's type fails the run itself, with its own message; here it is only left out).
+    const source::Literals literals = KeyLiterals(p);
+    source::Lookback back;
+    try {
+      back = LookbackOf(p);
+    } catch (const std::exception&) {
+      back = {};
+    }
+    const auto count =
+        source::CountUpTo(mysql, job.source.database, table.source_table, table.where, p.cursor[0],
+                          p.cursor, after, cap, literals, back);
     p.rows_delta = true;
     p.rows_counted = !count.capped;
     p.rows = count.rows;
-    rows_text = fmt::format("{} rows past the watermark (counted)", p.rows);
+    const std::string window = back.any() ? " - lookback " + table.lookback.text : "";
+    rows_text = fmt::format("{} rows past the watermark{} (counted)", p.rows, window);
     if (count.capped) {
-      p.rows =
-          std::max(count.rows, source::EstimateRows(mysql, job.source.database, table.source_table,
-                                                    table.where, p.cursor[0], p.cursor, after));
+      p.rows = std::max(count.rows, source::EstimateRows(
+                                        mysql, job.source.database, table.source_table, table.where,
+                                        p.cursor[0], p.cursor, after, literals, back));
       rows_text = fmt::format(
-          "more than {} rows past the watermark (counted up to parallel_threshold_rows; EXPLAIN "
-          "estimates {})",
-          cap, p.rows);
+          "more than {} rows past the watermark{} (counted up to parallel_threshold_rows; "
+          "EXPLAIN estimates {})",
+          cap, window, p.rows);
     }
     p.measure.delta = true;
     p.measure.table_rows = p.table_rows_estimate;

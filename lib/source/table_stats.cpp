@@ -185,10 +185,11 @@ namespace {
 SelectBuilder Rows(const std::string& database, const std::string& table,
                    const std::optional<std::string>& where, const std::string& column,
                    const std::vector<std::string>& cursor,
-                   const std::optional<std::vector<std::string>>& after) {
+                   const std::optional<std::vector<std::string>>& after, const Literals& literals,
+                   const Lookback& back) {
   SelectBuilder b(database, table, {column});
-  b.Where(where);
-  if (after) b.After(cursor, *after);
+  b.Literals(literals).Where(where);
+  if (after) b.After(cursor, *after, back);
   return b;
 }
 
@@ -208,9 +209,10 @@ std::int64_t ExplainRows(MySqlConnection& conn, const std::string& select) {
 BoundedCount CountUpTo(MySqlConnection& conn, const std::string& database, const std::string& table,
                        const std::optional<std::string>& where, const std::string& column,
                        const std::vector<std::string>& cursor,
-                       const std::optional<std::vector<std::string>>& after, std::int64_t cap) {
+                       const std::optional<std::vector<std::string>>& after, std::int64_t cap,
+                       const Literals& literals, const Lookback& back) {
   const std::string inner =
-      Rows(database, table, where, column, cursor, after).Limit(cap + 1).Build();
+      Rows(database, table, where, column, cursor, after, literals, back).Limit(cap + 1).Build();
   BoundedCount out;
   out.rows = ParseCount(conn.QueryScalar("SELECT COUNT(*) FROM (" + inner + ") AS etl_bounded"));
   out.capped = out.rows > cap;
@@ -220,8 +222,10 @@ BoundedCount CountUpTo(MySqlConnection& conn, const std::string& database, const
 std::int64_t EstimateRows(MySqlConnection& conn, const std::string& database,
                           const std::string& table, const std::optional<std::string>& where,
                           const std::string& column, const std::vector<std::string>& cursor,
-                          const std::optional<std::vector<std::string>>& after) {
-  return ExplainRows(conn, Rows(database, table, where, column, cursor, after).Build());
+                          const std::optional<std::vector<std::string>>& after,
+                          const Literals& literals, const Lookback& back) {
+  return ExplainRows(conn,
+                     Rows(database, table, where, column, cursor, after, literals, back).Build());
 }
 
 std::optional<std::int64_t> NextKeyAfter(MySqlConnection& conn, const std::string& database,

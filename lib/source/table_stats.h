@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "source/mysql_connection.h"
+#include "source/select_builder.h"
 
 namespace etl::source {
 
@@ -93,17 +94,22 @@ struct BoundedCount {
   std::int64_t rows = 0;  // exact when !capped; cap + 1 when capped
   bool capped = false;    // more than cap rows
 };
+// `literals` and `back` are those of the read (SelectBuilder::Literals, After's lookback), so
+// the count covers exactly the rows the run will read: values are compared as their column's
+// type (an integer past 2^53 stays exact) and a lookback widens the window the same way.
 BoundedCount CountUpTo(MySqlConnection& conn, const std::string& database, const std::string& table,
                        const std::optional<std::string>& where, const std::string& column,
                        const std::vector<std::string>& cursor,
-                       const std::optional<std::vector<std::string>>& after, std::int64_t cap);
+                       const std::optional<std::vector<std::string>>& after, std::int64_t cap,
+                       const Literals& literals = {}, const Lookback& back = {});
 
 // The optimizer's estimate of the same rows (EXPLAIN's `rows`: index dives for a range of an
 // indexed column, the table's statistics otherwise). Reads no rows. 0 when EXPLAIN has none.
 std::int64_t EstimateRows(MySqlConnection& conn, const std::string& database,
                           const std::string& table, const std::optional<std::string>& where,
                           const std::string& column, const std::vector<std::string>& cursor,
-                          const std::optional<std::vector<std::string>>& after);
+                          const std::optional<std::vector<std::string>>& after,
+                          const Literals& literals = {}, const Lookback& back = {});
 
 // MIN(key) over the rows under `where` with key > after; std::nullopt when there is none.
 std::optional<std::int64_t> NextKeyAfter(MySqlConnection& conn, const std::string& database,

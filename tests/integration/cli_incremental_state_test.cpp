@@ -177,6 +177,12 @@ TEST_CASE("incremental lookback: runs re-read the window behind the watermark, v
       "INSERT INTO t SELECT seq, CONCAT('n', seq), TIMESTAMP('2024-01-01') + INTERVAL seq MINUTE "
       "FROM seq_101_to_110",
       db);
+  // The plan counts the window the run reads: 10 new rows plus the 5 the lookback re-reads.
+  const auto planned = RunEtl({"plan", by_count});
+  INFO("plan: " << planned.out << planned.err);
+  CHECK(planned.exit_code == 0);
+  CHECK((planned.out + planned.err).find("15 rows past the watermark - lookback 5 (counted)") !=
+        std::string::npos);
   Run c = RunJob(by_count);
   INFO("count: " << c.err);
   REQUIRE(c.exit_code == 0);
