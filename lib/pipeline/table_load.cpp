@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -169,8 +170,9 @@ class TableLoad {
       try {
         summary = load_->Commit(*main.pg, Record(early, early_key));
       } catch (...) {
-        if (load_->commit_in_doubt()) ThrowCommitInDoubt(std::current_exception());
-        throw;
+        if (!load_->commit_in_doubt()) throw;
+        ResolveCommitInDoubt(std::current_exception());  // returns when it committed
+        ReopenPg(main, job_, ctx_.env, *ctx_.pg_budget, table_.name, Tuned());
       }
       if (summary.deleted >= 0) {
         spdlog::info("{}: merged into {}: {} rows inserted or changed, {} deleted{}", table_.name,
@@ -207,10 +209,13 @@ class TableLoad {
     if (rejects_) rejects_ = std::make_unique<RejectFile>(job_.pipeline.reject_dir, table_.name);
   }
 
-  // The final COMMIT was sent and its answer lost: the table may be loaded or not. Never
-  // redone (a merge or upsert applied twice is harmless, but a created or swapped target
-  // would be built again from a source that moved on, and the history would say two loads).
-  [[noreturn]] void ThrowCommitInDoubt(const std::exception_ptr& error) const {
+  // The final COMMIT was sent and its answer lost: the table may be loaded or not. It is never
+  // simply redone (a created or swapped target would be built again from a source that moved
+  // on, and the history would say two loads): a fresh session asks PostgreSQL how the
+  // transaction ended (sink::TargetLoad::ResolveInDoubtCommit), for up to kInDoubtWait.
+  // Committed: returns (the load is complete). Rolled back: rethrows the lost connection, which
+  // is then retried like one before COMMIT. Unknown: throws, naming the transaction.
+  void ResolveCommitInDoubt(const std::exception_ptr& error) {
     std::string what = "unknown error";
     try {
       std::rethrow_exception(error);
@@ -219,10 +224,47 @@ class TableLoad {
     } catch (...) {
     }
     if (Classify(error) != ErrorClass::kConnectionLost) std::rethrow_exception(error);
+    constexpr auto kInDoubtWait = std::chrono::seconds(30);
+    const auto deadline = std::chrono::steady_clock::now() + kInDoubtWait;
+    sink::InDoubtResolution resolution;
+    for (;;) {  // the server may be restarting: keep asking until the deadline
+      try {
+        sink::PgConnection fresh = sink::Connect(job_.target, ctx_.env, /*apply_session=*/false);
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        resolution =
+            load_->ResolveInDoubtCommit(fresh, std::max(left, std::chrono::milliseconds(0)));
+        break;
+      } catch (const std::exception& e) {
+        resolution.detail = e.what();
+        if (std::chrono::steady_clock::now() >= deadline || Requested(ctx_.cancellation)) {
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+    }
+    switch (resolution.outcome) {
+      case sink::CommitOutcome::kCommitted:
+        spdlog::warn(
+            "{}: the connection was lost while COMMIT was on its way ({}), but PostgreSQL reports "
+            "transaction {} committed: the load is complete",
+            table_.name, what, resolution.xid);
+        return;
+      case sink::CommitOutcome::kRolledBack:
+        spdlog::warn(
+            "{}: the connection was lost while COMMIT was on its way ({}); PostgreSQL reports "
+            "transaction {} rolled back, so the target is as it was",
+            table_.name, what, resolution.xid);
+        std::rethrow_exception(error);
+      case sink::CommitOutcome::kUnknown:
+        break;
+    }
     throw std::runtime_error(fmt::format(
         "{}: the connection was lost while COMMIT was on its way ({}); whether the load "
-        "committed is unknown, so it is not retried: see {}.etl_runs for run {}",
-        table_.name, what, job_.target.schema, ctx_.run_id));
+        "committed is unknown ({}), so it is not retried: see {}.etl_runs for run {}{}",
+        table_.name, what, resolution.detail, job_.target.schema, ctx_.run_id,
+        resolution.xid.empty() ? ""
+                               : fmt::format(", or SELECT pg_xact_status('{}')", resolution.xid)));
   }
 
   bool Tuned() const { return table_.performance.use_optimized_connections; }

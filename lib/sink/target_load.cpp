@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -122,6 +123,8 @@ void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
   }
   for (const auto& hook : record.in_transaction)
     hook(conn);
+  // The id to ask pg_xact_status about should the COMMIT's answer be lost.
+  commit_xid_ = conn.Query("SELECT pg_current_xact_id()::text").String(0, 0);
   commit_in_doubt_ = true;
   tx_->Commit();
   commit_in_doubt_ = false;
@@ -178,6 +181,38 @@ void TargetLoad::Abandon(PgConnection* conn) noexcept {
   } catch (const std::exception& e) {
     spdlog::warn("{}: could not drop the stage {}: {} (the next load of {} drops it)", spec_.label,
                  stage_, e.what(), spec_.table);
+  }
+}
+
+InDoubtResolution TargetLoad::ResolveInDoubtCommit(PgConnection& fresh,
+                                                   std::chrono::milliseconds wait) {
+  InDoubtResolution out;
+  out.xid = commit_xid_;
+  if (commit_xid_.empty()) {
+    out.detail = "its transaction id was not read";
+    return out;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    PgResult r = fresh.ExecParams("SELECT pg_xact_status($1::xid8)", {commit_xid_});
+    const std::string status = r.IsNull(0, 0) ? "" : r.String(0, 0);
+    if (status == "committed") {
+      out.outcome = CommitOutcome::kCommitted;
+      commit_in_doubt_ = false;
+      tx_.reset();     // over: its COMMIT was sent (nothing is rolled back)
+      stage_.clear();  // renamed into place, or dropped inside the committed transaction
+      deleted_keys_.clear();
+      return out;
+    }
+    if (status == "aborted") {
+      out.outcome = CommitOutcome::kRolledBack;
+      commit_in_doubt_ = false;
+      return out;
+    }
+    out.detail = status.empty() ? "PostgreSQL no longer knows transaction " + commit_xid_
+                                : "transaction " + commit_xid_ + " still " + status;
+    if (std::chrono::steady_clock::now() >= deadline) return out;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 

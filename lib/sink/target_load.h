@@ -142,6 +142,18 @@ class PartWriter {
   ComparisonTotals* totals_ = nullptr;
 };
 
+// How a final COMMIT whose answer was lost ended (TargetLoad::ResolveInDoubtCommit).
+enum class CommitOutcome {
+  kCommitted,   // the load is complete: rows, state and history row committed together
+  kRolledBack,  // nothing of the final transaction committed: the target is as it was
+  kUnknown,     // still in progress after the wait, or PostgreSQL cannot tell any more
+};
+struct InDoubtResolution {
+  CommitOutcome outcome = CommitOutcome::kUnknown;
+  std::string xid;     // the final transaction's id ("" when it was not read)
+  std::string detail;  // for kUnknown: why
+};
+
 class TargetLoad {
  public:
   static std::unique_ptr<TargetLoad> Make(TargetLoadSpec spec);
@@ -173,6 +185,14 @@ class TargetLoad {
   // True when Commit sent the final COMMIT and it did not come back (the connection was lost
   // meanwhile): whether the load committed is unknown, so it must not simply be redone.
   bool commit_in_doubt() const { return commit_in_doubt_; }
+  // REQUIRES: commit_in_doubt(); `fresh` is a new connection outside a transaction. Asks
+  // PostgreSQL how the final transaction ended (pg_xact_status of its id, read just before the
+  // COMMIT was sent), waiting up to `wait` while it is still in progress (its backend may still
+  // be finishing the COMMIT, or waiting for a synchronous standby). kCommitted: this load is
+  // finished (Abandon is not needed); kRolledBack: commit_in_doubt() is false again and the
+  // load is abandoned and redone like any connection lost before COMMIT. Throws PgError when
+  // `fresh` fails.
+  InDoubtResolution ResolveInDoubtCommit(PgConnection& fresh, std::chrono::milliseconds wait);
   // N > 1: deletes from the stage, autocommit, the rows whose `key_column` (the target's name of
   // the single integer key the parts were split by) lies in [lo, hi) (an unset bound: no
   // bound): what a part whose commit was in doubt may have left there, before it is redone.
@@ -223,6 +243,7 @@ class TargetLoad {
   ComparisonTotals comparison_;
   std::unique_ptr<Transaction> tx_;  // the load's transaction (N = 1) or the final one
   bool commit_in_doubt_ = false;
+  std::string commit_xid_;  // the final transaction's id, read before its COMMIT
 };
 
 }  // namespace etl::sink

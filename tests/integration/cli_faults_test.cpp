@@ -3,6 +3,7 @@
 // 5 s with the report written, the interrupted table rolled back and the lock released.
 #include <chrono>
 #include <csignal>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -153,4 +154,105 @@ TEST_CASE("cli: SIGINT during a load exits 130", "[cli][faults][signals]") {
   CHECK(SecondsSince(start) < 5);
   CHECK_THAT(r.out, Catch::Contains("cancelled"));
   CHECK(Trim(Psql("SET lock_timeout = '5s'; SELECT count(*) FROM cli_sigint_tgt.t")) == "3");
+}
+
+namespace {
+
+// A source table, a fresh target schema whose etl_runs exists (one load of another table), and
+// a deferred trigger on etl_runs running `commit_sql` inside the COMMIT of every transaction
+// that writes a history row: the final transaction of each table's load.
+void TargetWithCommitHook(const std::string& db, const std::string& schema,
+                          const std::string& commit_sql) {
+  SmallSource(db);
+  etl::testing::ResetPgSchema(schema);
+  const std::string prime =
+      WriteTempFile(schema + "-prime.yml", JobHeader(db, schema) +
+                                               "tables:\n  first:\n    "
+                                               "source_table: t\n    batch_size: 500\n");
+  REQUIRE(RunEtl({"run", prime, "--progress", "never"}).exit_code == 0);
+  Psql("CREATE FUNCTION " + schema + ".at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+       commit_sql + "; RETURN NULL; END $$; CREATE CONSTRAINT TRIGGER at_commit AFTER INSERT ON " +
+       schema + ".etl_runs DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + schema +
+       ".at_commit()");
+}
+
+// Polls for an etl session running COMMIT with `wait_event` and terminates it; true when done.
+bool TerminateCommitWaitingOn(const std::string& wait_event) {
+  const auto start = std::chrono::steady_clock::now();
+  while (SecondsSince(start) < 30) {
+    const std::string pid =
+        Trim(Psql("SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'etl%' AND query = "
+                  "'COMMIT' AND wait_event = '" +
+                  wait_event + "' LIMIT 1"));
+    if (!pid.empty()) {
+      Psql("SELECT pg_terminate_backend(" + pid + ")");
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("cli: a COMMIT whose answer is lost is resolved, never guessed", "[cli][faults]") {
+  const std::string db = "cli_faults_doubt";
+  const std::string report = WriteTempFile("doubt-report.json", "");
+  auto job = [&](const std::string& schema) {
+    return WriteTempFile(schema + ".yml",
+                         JobHeader(db, schema) + "tables:\n  t:\n    batch_size: 500\n");
+  };
+  auto run = [&](const std::string& schema) {
+    return std::make_unique<EtlProcess>(std::vector<std::string>{"run", job(schema), "--strategy",
+                                                                 "copy_csv", "--report-json",
+                                                                 report, "--progress", "never"});
+  };
+
+  SECTION("rolled back: the target is as it was, and the table is loaded again") {
+    // The COMMIT runs a 2 s trigger; its session is terminated meanwhile, so it rolls back.
+    const std::string schema = "cli_doubt_aborted";
+    TargetWithCommitHook(db, schema, "PERFORM pg_sleep(2)");
+    auto etl = run(schema);
+    REQUIRE(TerminateCommitWaitingOn("PgSleep"));
+    const auto r = etl->Wait();
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("rolled back, so the target is as it was"));
+    const std::string json = ReadFile(report);
+    CHECK(etl::testing::JsonInt(json, "retries") == 1);
+    CHECK(Trim(Psql("SELECT count(*) FROM " + schema + ".t")) == "2000");
+    CHECK(Trim(Psql("SELECT count(*) FROM " + schema +
+                    ".etl_runs WHERE table_name = 't' AND status = 'ok'")) == "1");
+  }
+
+  SECTION("committed: the load is complete and is not done twice") {
+    // The COMMIT waits for a synchronous standby that does not exist (its transaction has
+    // committed locally); its session is terminated while it waits. Every other transaction
+    // commits without waiting (synchronous_commit local), only the history row's asks for it.
+    struct ServerSettings {
+      ServerSettings() {
+        Psql("ALTER SYSTEM SET synchronous_standby_names = 'etl_test_no_standby'");
+        Psql("ALTER SYSTEM SET synchronous_commit = 'local'");
+        Psql("SELECT pg_reload_conf()");
+      }
+      ~ServerSettings() {
+        Psql("ALTER SYSTEM RESET synchronous_standby_names");
+        Psql("ALTER SYSTEM RESET synchronous_commit");
+        Psql("SELECT pg_reload_conf()");
+      }
+    } settings;
+    const std::string schema = "cli_doubt_committed";
+    TargetWithCommitHook(db, schema, "PERFORM set_config('synchronous_commit', 'on', true)");
+    auto etl = run(schema);
+    REQUIRE(TerminateCommitWaitingOn("SyncRep"));
+    const auto r = etl->Wait();
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("committed: the load is complete"));
+    const std::string json = ReadFile(report);
+    CHECK(etl::testing::JsonInt(json, "retries") == 0);
+    CHECK(Trim(Psql("SELECT count(*) FROM " + schema + ".t")) == "2000");
+    CHECK(Trim(Psql("SELECT count(*) FROM " + schema +
+                    ".etl_runs WHERE table_name = 't' AND status = 'ok'")) == "1");
+  }
 }
