@@ -66,7 +66,7 @@ TEST_CASE("parallel_tables loads several tables at once, each completely", "[cli
   CHECK(JsonString(json, "status") == "ok");
 }
 
-TEST_CASE("post_load runs after the data commits; a failing statement fails the table only",
+TEST_CASE("post_load runs after the data commits, a failing statement fails the table only",
           "[cli][job]") {
   etl::testing::RequireServers();
   SeedThreeTables();

@@ -175,7 +175,7 @@ TEST_CASE("skip_unchanged: unchanged tables are skipped, changed ones load, per 
   CHECK(Trim(Psql("SELECT count(*) FROM tskip.full_t")) == "200000");
 }
 
-TEST_CASE("skip_unchanged: no scan while UPDATE_TIME stands still; a late commit is still seen",
+TEST_CASE("skip_unchanged: no scan while UPDATE_TIME stands still, a late commit is still seen",
           "[cli][skip_unchanged]") {
   etl::testing::RequireServers();
   const std::string db = "tskip_ut";

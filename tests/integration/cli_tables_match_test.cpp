@@ -88,7 +88,7 @@ std::vector<std::string> ReportTables(const std::string& json) {
 
 }  // namespace
 
-TEST_CASE("cli tables_match: plan names the pattern; run loads base tables, views only when named",
+TEST_CASE("cli tables_match: plan names the pattern, run loads base tables, views only when named",
           "[cli][tables_match]") {
   etl::testing::RequireServers();
   SeedMatchSource();
@@ -119,7 +119,7 @@ TEST_CASE("cli tables_match: plan names the pattern; run loads base tables, view
   const CommandResult run = RunEtl({"run", job, "--progress", "never", "--report-json", report});
   INFO("run stdout:\n" << run.out << "\nstderr:\n" << run.err);
   REQUIRE(run.exit_code == 0);
-  CHECK(PgTables(schema) == "alpha,alpha_top,beta,etl_state");
+  CHECK(PgTables(schema) == "alpha,alpha_top,beta,etl_runs,etl_state");
   CHECK(Count(schema, "alpha") == "25");     // the default where
   CHECK(Count(schema, "beta") == "3");       // the entry's own where wins
   CHECK(Count(schema, "alpha_top") == "5");  // the view, named by an entry
@@ -127,7 +127,7 @@ TEST_CASE("cli tables_match: plan names the pattern; run loads base tables, view
   CHECK(ReportTables(ReadFile(report)) == std::vector<std::string>{"beta", "alpha_top", "alpha"});
 }
 
-TEST_CASE("cli tables_match: --table takes an expanded name; an unknown one lists the tables",
+TEST_CASE("cli tables_match: --table takes an expanded name, an unknown one lists the tables",
           "[cli][tables_match]") {
   etl::testing::RequireServers();
   SeedMatchSource();
@@ -147,7 +147,7 @@ TEST_CASE("cli tables_match: --table takes an expanded name; an unknown one list
       RunEtl({"run", job, "--table", "alpha", "--progress", "never", "--report-json", report});
   INFO("run stdout:\n" << run.out << "\nstderr:\n" << run.err);
   REQUIRE(run.exit_code == 0);
-  CHECK(PgTables(schema) == "alpha,etl_state");
+  CHECK(PgTables(schema) == "alpha,etl_runs,etl_state");
   CHECK(Count(schema, "alpha") == "25");
   CHECK(ReportTables(ReadFile(report)) == std::vector<std::string>{"alpha"});
 
@@ -158,10 +158,10 @@ TEST_CASE("cli tables_match: --table takes an expanded name; an unknown one list
     CHECK(Has(bad.err, "--table alpah: no such table in " + job +
                            " (did you mean 'alpha'?) (tables: beta, alpha_top, alpha)"));
   }
-  CHECK(PgTables(schema) == "alpha,etl_state");
+  CHECK(PgTables(schema) == "alpha,etl_runs,etl_state");
 }
 
-TEST_CASE("cli tables_match: a pattern that matches nothing is a warning; no table at all fails",
+TEST_CASE("cli tables_match: a pattern that matches nothing is a warning, no table at all fails",
           "[cli][tables_match]") {
   etl::testing::RequireServers();
   SeedMatchSource();
@@ -187,7 +187,7 @@ TEST_CASE("cli tables_match: a pattern that matches nothing is a warning; no tab
   CHECK(Has(plan.out, "ERROR no tables to load: tables_match matches no base table of cli_match"));
 }
 
-TEST_CASE("cli identifier_case lower: folded target names; a collision is refused before writing",
+TEST_CASE("cli identifier_case lower: folded target names, a collision is refused before writing",
           "[cli][tables_match]") {
   etl::testing::RequireServers();
   const std::string db = "cli_match_case";
@@ -213,7 +213,7 @@ TEST_CASE("cli identifier_case lower: folded target names; a collision is refuse
   const CommandResult run = RunEtl({"run", job, "--progress", "never"});
   INFO("run stdout:\n" << run.out << "\nstderr:\n" << run.err);
   REQUIRE(run.exit_code == 0);
-  CHECK(PgTables(schema) == "customerorders,etl_state,items");
+  CHECK(PgTables(schema) == "customerorders,etl_runs,etl_state,items");
   CHECK(Count(schema, "customerorders") == "12");
   // --table takes the MySQL name.
   REQUIRE(RunEtl({"run", job, "--table", "Items", "--progress", "never"}).exit_code == 0);

@@ -42,7 +42,7 @@ void ExpectRefused(const etl::config::TargetSpec& t, const std::string& why) {
 
 }  // namespace
 
-TEST_CASE("disable is plain text; require is encrypted", "[sink][tls]") {
+TEST_CASE("disable is plain text, require is encrypted", "[sink][tls]") {
   TlsFile("ca.pem");
   CHECK(Encrypted(Target("disable")) == "f");
   CHECK(Encrypted(Target("prefer")) == "t");

@@ -243,7 +243,7 @@ TEST_CASE("schema creation, introspection and compatibility differences", "[sink
   CHECK_FALSE(conn.in_transaction());
 }
 
-TEST_CASE("state store round trip; a rolled-back transaction leaves nothing", "[sink][state]") {
+TEST_CASE("state store round trip, a rolled-back transaction leaves nothing", "[sink][state]") {
   etl::testing::ResetPgSchema("sink_state");
   auto conn = Open();
   sink::EnsureSchema(conn, "sink_state");

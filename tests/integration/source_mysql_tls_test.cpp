@@ -54,7 +54,7 @@ void ExpectRefused(const etl::config::SourceSpec& spec, const std::string& why) 
 
 }  // namespace
 
-TEST_CASE("disabled is plain text; preferred and required are encrypted", "[source][tls]") {
+TEST_CASE("disabled is plain text, preferred and required are encrypted", "[source][tls]") {
   TlsFile("ca.pem");
   CHECK(Cipher(Spec("disabled")).empty());
   CHECK_FALSE(Cipher(Spec("preferred")).empty());

@@ -137,7 +137,7 @@ TEST_CASE("Introspect reports every type of the mapping table", "[source][schema
   CHECK(Col(t, "p").data_type == "point");
 }
 
-TEST_CASE("A table-level json_valid CHECK also marks JSON; other checks do not",
+TEST_CASE("A table-level json_valid CHECK also marks JSON, other checks do not",
           "[source][schema]") {
   etl::testing::ResetMySqlDatabase("etl_src_schema");
   etl::testing::MySql(

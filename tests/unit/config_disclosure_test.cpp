@@ -26,7 +26,7 @@ TEST_CASE("RedactSecret masks passwords of every length", "[config][disclosure]"
   CHECK(RedactSecret("nothing here", "") == "nothing here");
 }
 
-TEST_CASE("registered secrets are masked, longest first; ResolvePassword registers",
+TEST_CASE("registered secrets are masked, longest first, ResolvePassword registers",
           "[config][disclosure]") {
   ForgetSecretsForTesting();
   CHECK(RedactSecrets("q") == "q");

@@ -20,7 +20,7 @@ TableSpec Table(const std::string& name, IdentifierCase rule, const std::string&
   return t;
 }
 
-TEST_CASE("preserve keeps names; lower folds ASCII letters only, as PostgreSQL does") {
+TEST_CASE("preserve keeps names, lower folds ASCII letters only, as PostgreSQL does") {
   CHECK(FoldIdentifier("CustomerID", IdentifierCase::kPreserve) == "CustomerID");
   CHECK(FoldIdentifier("CustomerID", IdentifierCase::kLower) == "customerid");
   CHECK(FoldIdentifier("Order_Items2", IdentifierCase::kLower) == "order_items2");

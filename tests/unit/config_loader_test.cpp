@@ -667,7 +667,7 @@ TEST_CASE("warnings do not stop a spec from loading") {
     CHECK(line.find("hunter2") == std::string::npos);
 }
 
-TEST_CASE("tables and tables_file are exclusive; an empty tables map is an error") {
+TEST_CASE("tables and tables_file are exclusive, an empty tables map is an error") {
   ExpectErrors(kMinimal + "tables_file: t.yml\n",
                {"job.yml:10:1: error: tables_file: give either tables or tables_file, not both"});
   ExpectErrors("version: 1\nsource: {user: u, database: d}\ntarget: {database: d}\ntables: {}\n",

@@ -91,7 +91,7 @@ TEST_CASE("include and exclude globs are read in order with their locations") {
   CHECK(one.spec->tables_match->include[0].glob == "ord*");
 }
 
-TEST_CASE("defaults fill every key a tables: entry leaves out; the entry's own keys win") {
+TEST_CASE("defaults fill every key a tables: entry leaves out, the entry's own keys win") {
   const LoadResult r = LoadText(kHead +
                                 "tables_match:\n"
                                 "  include: [\"a*\"]\n"

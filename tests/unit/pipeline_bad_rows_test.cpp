@@ -104,7 +104,7 @@ TEST_CASE("a ../ table key writes its reject file inside reject_dir, private",
   fs::remove_all(base);
 }
 
-TEST_CASE("an existing reject file is truncated and made private; a symlink is refused",
+TEST_CASE("an existing reject file is truncated and made private, a symlink is refused",
           "[pipeline][rejects]") {
   const std::string dir = TempDir();
   ::chmod(dir.c_str(), 0755);

@@ -71,7 +71,7 @@ TEST_CASE("PostgreSQL: constraint, data, syntax, credentials and cancel errors a
   }
 }
 
-TEST_CASE("cancellation is never retried; other errors are permanent", "[pipeline][faults]") {
+TEST_CASE("cancellation is never retried, other errors are permanent", "[pipeline][faults]") {
   CHECK(Classify(CancelledError("stopped")) == ErrorClass::kCancelled);
   CHECK_FALSE(IsRetryable(ErrorClass::kCancelled));
   CHECK(Classify(std::runtime_error("bad row (id=3)")) == ErrorClass::kPermanent);

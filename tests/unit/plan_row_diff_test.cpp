@@ -102,7 +102,7 @@ TEST_CASE("RowDiff with a watermark counts rows past it as pending", "[plan][ver
   CHECK(diff.diff().extra == 0);
 }
 
-TEST_CASE("RowDiff names composite and text keys; repeated target keys are extra",
+TEST_CASE("RowDiff names composite and text keys, repeated target keys are extra",
           "[plan][verify]") {
   RowDiff diff(CompareColumnsFor({Column("a", types::ValueKind::kInt32),
                                   Column("b", types::ValueKind::kText),

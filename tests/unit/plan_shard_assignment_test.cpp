@@ -46,7 +46,7 @@ TEST_CASE("shards: the same units and N give the same assignment, whatever their
   CHECK(ByName(reversed, 4) == expected);
 }
 
-TEST_CASE("shards: largest first onto the least loaded shard; ties by name, then lowest shard") {
+TEST_CASE("shards: largest first onto the least loaded shard, ties by name, then lowest shard") {
   // events 1200 -> 0, orders 900 -> 1, items 700 -> 2, sessions 400 -> 3, then the lightest:
   // customers 300 (before prices by name) -> 3 (400+300), prices 300 -> 2 (the lower of two 700s)
   const auto got = ByName(Sample(), 4);

@@ -102,13 +102,13 @@ TEST_CASE("an explicit entry wins over exclude, and a table it reads is not matc
         std::vector<std::string>{"tmp_1", "cust", "audit", "events", "orders", "orders_bak"});
 }
 
-TEST_CASE("order is by byte value and independent of the listing's order; duplicates once") {
+TEST_CASE("order is by byte value and independent of the listing's order, duplicates once") {
   const auto spec = Spec("tables_match: {defaults: {batch_size: 1}}\n");
   const TableExpansion e = ExpandTables(spec, {"b", "B", "a", "_x", "a"});
   CHECK(Names(e) == std::vector<std::string>{"B", "_x", "a", "b"});
 }
 
-TEST_CASE("identifier_case lower folds matched target names; collisions are problems") {
+TEST_CASE("identifier_case lower folds matched target names, collisions are problems") {
   const auto spec = Spec(
       "identifier_case: lower\n"
       "tables_match: {include: ['*rders'], defaults: {batch_size: 1}}\n");

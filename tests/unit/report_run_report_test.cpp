@@ -78,7 +78,7 @@ TEST_CASE("the summary names each table, its status and strategy, and the job st
   CHECK(s.find("job demo: failed") != std::string::npos);
 }
 
-TEST_CASE("a run is ok when no table failed; early termination counts as finished") {
+TEST_CASE("a run is ok when no table failed, early termination counts as finished") {
   RunReport r = Sample();
   r.tables[1].status = TableStatus::kEarlyTerminated;
   CHECK_FALSE(r.any_failed());

@@ -146,7 +146,7 @@ TEST_CASE("overrides become kCast and keep the source kind", "[types][mapping]")
   CHECK(MapColumns({j}, {})[0].kind == ValueKind::kText);
 }
 
-TEST_CASE("tinyint(1) overridden to a number keeps its number; to boolean stays a boolean",
+TEST_CASE("tinyint(1) overridden to a number keeps its number, to boolean stays a boolean",
           "[types][mapping]") {
   auto flag = Col("tinyint", "tinyint(1)");
   flag.name = "flag";

@@ -158,7 +158,7 @@ TEST_CASE("time becomes interval text PostgreSQL reads as the same duration", "[
   CHECK(BadReason(ValueKind::kInterval, "1 day") == "invalid time");
 }
 
-TEST_CASE("bytea passes raw bytes; geometry drops the SRID", "[types][convert]") {
+TEST_CASE("bytea passes raw bytes, geometry drops the SRID", "[types][convert]") {
   CHECK(Ok(ValueKind::kBytea, "") == "");
   CHECK(Ok(ValueKind::kBytea, "\0\xFF\x01"s) == "\0\xFF\x01"s);
   const std::string point = "\xE6\x10\0\0"s + "\x01\x01\0\0\0"s + std::string(16, '\0');
