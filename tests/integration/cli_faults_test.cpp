@@ -3,7 +3,6 @@
 // 5 s with the report written, the interrupted table rolled back and the lock released.
 #include <chrono>
 #include <csignal>
-#include <memory>
 #include <string>
 #include <thread>
 
@@ -202,27 +201,30 @@ TEST_CASE("cli: a COMMIT whose answer is lost is resolved, never guessed", "[cli
     return WriteTempFile(schema + ".yml",
                          JobHeader(db, schema) + "tables:\n  t:\n    batch_size: 500\n");
   };
-  auto run = [&](const std::string& schema) {
-    return std::make_unique<EtlProcess>(std::vector<std::string>{"run", job(schema), "--strategy",
-                                                                 "copy_csv", "--report-json",
-                                                                 report, "--progress", "never"});
+  // Loads `t` into `schema` with `commit_sql` running inside its final COMMIT, terminates the
+  // session while that COMMIT waits on `wait_event`, and checks the outcome: the run succeeds,
+  // says `outcome`, made `retries` retries, and the target and its history hold one load.
+  auto load_interrupted = [&](const std::string& schema, const std::string& commit_sql,
+                              const std::string& wait_event, const std::string& outcome,
+                              int retries) {
+    TargetWithCommitHook(db, schema, commit_sql);
+    EtlProcess etl({"run", job(schema), "--strategy", "copy_csv", "--report-json", report,
+                    "--progress", "never"});
+    REQUIRE(TerminateCommitWaitingOn(wait_event));
+    const auto r = etl.Wait();
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains(outcome));
+    CHECK(etl::testing::JsonInt(ReadFile(report), "retries") == retries);
+    CHECK(Trim(Psql("SELECT count(*) FROM " + schema + ".t")) == "2000");
+    CHECK(Trim(Psql("SELECT count(*) FROM " + schema +
+                    ".etl_runs WHERE table_name = 't' AND status = 'ok'")) == "1");
   };
 
   SECTION("rolled back: the target is as it was, and the table is loaded again") {
     // The COMMIT runs a 2 s trigger; its session is terminated meanwhile, so it rolls back.
-    const std::string schema = "cli_doubt_aborted";
-    TargetWithCommitHook(db, schema, "PERFORM pg_sleep(2)");
-    auto etl = run(schema);
-    REQUIRE(TerminateCommitWaitingOn("PgSleep"));
-    const auto r = etl->Wait();
-    INFO(r.err);
-    CHECK(r.exit_code == 0);
-    CHECK_THAT(r.err, Catch::Contains("rolled back, so the target is as it was"));
-    const std::string json = ReadFile(report);
-    CHECK(etl::testing::JsonInt(json, "retries") == 1);
-    CHECK(Trim(Psql("SELECT count(*) FROM " + schema + ".t")) == "2000");
-    CHECK(Trim(Psql("SELECT count(*) FROM " + schema +
-                    ".etl_runs WHERE table_name = 't' AND status = 'ok'")) == "1");
+    load_interrupted("cli_doubt_aborted", "PERFORM pg_sleep(2)", "PgSleep",
+                     "rolled back, so the target is as it was", 1);
   }
 
   SECTION("committed: the load is complete and is not done twice") {
@@ -241,18 +243,7 @@ TEST_CASE("cli: a COMMIT whose answer is lost is resolved, never guessed", "[cli
         Psql("SELECT pg_reload_conf()");
       }
     } settings;
-    const std::string schema = "cli_doubt_committed";
-    TargetWithCommitHook(db, schema, "PERFORM set_config('synchronous_commit', 'on', true)");
-    auto etl = run(schema);
-    REQUIRE(TerminateCommitWaitingOn("SyncRep"));
-    const auto r = etl->Wait();
-    INFO(r.err);
-    CHECK(r.exit_code == 0);
-    CHECK_THAT(r.err, Catch::Contains("committed: the load is complete"));
-    const std::string json = ReadFile(report);
-    CHECK(etl::testing::JsonInt(json, "retries") == 0);
-    CHECK(Trim(Psql("SELECT count(*) FROM " + schema + ".t")) == "2000");
-    CHECK(Trim(Psql("SELECT count(*) FROM " + schema +
-                    ".etl_runs WHERE table_name = 't' AND status = 'ok'")) == "1");
+    load_interrupted("cli_doubt_committed", "PERFORM set_config('synchronous_commit', 'on', true)",
+                     "SyncRep", "committed: the load is complete", 0);
   }
 }
