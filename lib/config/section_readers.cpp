@@ -341,20 +341,21 @@ bool ReadPatterns(SpecReader& reader, const Field& field, const std::string& sou
   for (const Field& item : items) {
     auto glob = reader.Text(item, "a pattern");
     if (!glob) continue;
+    const std::string shown = SpecReader::Shown(item, *glob);  // never a value from the env
     if (const std::string problem = GlobProblem(*glob); !problem.empty()) {
-      reader.Error(item, problem);
+      reader.Error(item, "pattern " + shown + ": " + problem);
       continue;
     }
     const YAML::Mark at = item.value.Mark().is_null() ? item.key_node.Mark() : item.value.Mark();
     if (std::any_of(out.begin(), out.end(),
                     [&](const TablePattern& p) { return p.glob == *glob; })) {
-      reader.Warning(at, item.path, "pattern '" + *glob + "' is listed twice");
+      reader.Warning(at, item.path, "pattern " + shown + " is listed twice");
       continue;
     }
     if (!source_database.empty() && glob->rfind(source_database + ".", 0) == 0) {
       reader.Warning(at, item.path,
                      "patterns match table names within source.database, not '" + source_database +
-                         ".<table>': '" + *glob + "' matches only tables whose name starts with '" +
+                         ".<table>': " + shown + " matches only tables whose name starts with '" +
                          source_database + ".'");
     }
     out.push_back(TablePattern{std::move(*glob), reader.LocationOf(at)});

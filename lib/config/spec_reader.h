@@ -126,14 +126,16 @@ class SpecReader {
     return nullptr;
   }
 
+  // `text` (the value after ${VAR} interpolation) quoted for a message; when interpolation
+  // changed it, the scalar as written instead: a substituted value may be a secret. Every
+  // message that echoes a value read through Text() shows it through this.
+  static std::string Shown(const Field& field, const std::string& text, bool quote = true);
+
  private:
   void Add(Severity severity, const YAML::Mark& mark, const std::string& path, std::string message);
   void ReportBadEnum(const Field& field, const std::string& text,
                      const std::vector<std::string_view>& names);
   std::optional<std::int64_t> ParseInt(const Field& field, Range range);
-  // `text` (the value after ${VAR} interpolation) quoted for a message; when interpolation
-  // changed it, the scalar as written instead: a substituted value may be a secret.
-  static std::string Shown(const Field& field, const std::string& text, bool quote = true);
 
   std::string file_;
   const EnvLookup& env_;

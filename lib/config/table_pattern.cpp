@@ -124,7 +124,7 @@ std::optional<std::vector<Token>> Compile(std::string_view pattern, std::string&
           j += 2;
           if (hi == '\\' && j < p.size()) hi = p[j++];
           if (hi < lo) {
-            problem = "the range in '" + std::string(pattern) + "' runs backwards";
+            problem = "a character range runs backwards (its first character sorts after its last)";
             return std::nullopt;
           }
         }

@@ -71,7 +71,8 @@ TEST_CASE("invalid globs are refused with a reason and match nothing") {
   CHECK(GlobProblem("") == "a pattern must not be empty");
   CHECK(GlobProblem("tmp_[0-9") == "'[' is not closed by ']' (write '\\[' for a literal bracket)");
   CHECK(GlobProblem("[]") == "'[' is not closed by ']' (write '\\[' for a literal bracket)");
-  CHECK(GlobProblem("x[z-a]") == "the range in 'x[z-a]' runs backwards");
+  CHECK(GlobProblem("x[z-a]") ==
+        "a character range runs backwards (its first character sorts after its last)");
   CHECK(GlobProblem("x\\") ==
         "'\\' at the end escapes nothing (write '\\\\' for a literal backslash)");
   CHECK_FALSE(GlobMatches("tmp_[0-9", "tmp_[0-9"));

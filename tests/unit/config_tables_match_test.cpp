@@ -161,8 +161,8 @@ TEST_CASE("tables_match problems are located at the pattern or key") {
                                 "    identifier_case: upper\n");                           // 16
   CHECK(Messages(r) ==
         std::vector<std::string>{
-            "job.yml:8:21: error: tables_match.include[1]: '[' is not closed by ']' (write "
-            "'\\[' for a literal bracket)",
+            "job.yml:8:21: error: tables_match.include[1]: pattern 'bad[': '[' is not closed "
+            "by ']' (write '\\[' for a literal bracket)",
             "job.yml:8:29: warning: tables_match.include[2]: pattern 'ok_*' is listed twice",
             "job.yml:8:37: warning: tables_match.include[3]: patterns match table names within "
             "source.database, not 'shop.<table>': 'shop.*' matches only tables whose name starts "
