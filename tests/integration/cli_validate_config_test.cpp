@@ -57,7 +57,8 @@ TEST_CASE("cli validate: tables_match is checked offline and named in the OK lin
   const CommandResult bad = RunEtl({"validate", broken});
   INFO("stdout:\n" << bad.out << "\nstderr:\n" << bad.err);
   CHECK(bad.exit_code == 2);
-  CHECK(Has(bad.err, broken + ":12:13: error: tables_match.include[0]: '[' is not closed by ']'"));
+  CHECK(Has(bad.err, broken + ":12:13: error: tables_match.include[0]: pattern 'orders_[0-9': '[' "
+                              "is not closed by ']'"));
   CHECK(Has(bad.err, broken + ":13:3: error: tables_match.defaults: missing required key "
                               "'batch_size'"));
   CHECK(Has(bad.err, broken + ":14:5: error: tables_match.defaults.target_table: cannot be a "
