@@ -127,8 +127,12 @@ void TargetLoad::FinishCommit(PgConnection& conn, const CommitRecord& record) {
   commit_xid_ = conn.Query("SELECT pg_current_xact_id()::text").String(0, 0);
   commit_in_doubt_ = true;
   tx_->Commit();
+  Committed();
+}
+
+void TargetLoad::Committed() {
   commit_in_doubt_ = false;
-  tx_.reset();
+  tx_.reset();     // over: its COMMIT went through (nothing is rolled back)
   stage_.clear();  // renamed into place, or dropped inside the committed transaction
   deleted_keys_.clear();
 }
@@ -198,10 +202,7 @@ InDoubtResolution TargetLoad::ResolveInDoubtCommit(PgConnection& fresh,
     const std::string status = r.IsNull(0, 0) ? "" : r.String(0, 0);
     if (status == "committed") {
       out.outcome = CommitOutcome::kCommitted;
-      commit_in_doubt_ = false;
-      tx_.reset();     // over: its COMMIT was sent (nothing is rolled back)
-      stage_.clear();  // renamed into place, or dropped inside the committed transaction
-      deleted_keys_.clear();
+      Committed();
       return out;
     }
     if (status == "aborted") {

@@ -217,6 +217,9 @@ class TargetLoad {
   Transaction& FinalTransaction(PgConnection& conn);
   // The state row and the hooks, then COMMIT of the final transaction.
   void FinishCommit(PgConnection& conn, const CommitRecord& record);
+  // After the final transaction committed (its answer received, or confirmed by
+  // ResolveInDoubtCommit): nothing is left to roll back or drop.
+  void Committed();
 
   // For the variants that apply a stage's rows to an existing target (merge, upsert). Begin:
   // N > 1 creates an unlogged shared stage; N = 1 opens the load's transaction, locks the target
